@@ -1,0 +1,41 @@
+/** Starts a real voicelive server in-process on a free loopback port for tests. */
+import { pino } from 'pino';
+import { resolveServerConfig } from '../../src/config/serverConfig.js';
+import type { ServerConfig } from '../../src/config/serverConfig.js';
+import type { EngineSet } from '../../src/engines/engineSet.js';
+import { closeEngines } from '../../src/engines/engineSet.js';
+import { createEngines } from '../../src/engines/registry.js';
+import { VoiceLiveServer } from '../../src/server/voiceLiveServer.js';
+
+export interface TestServer {
+  server: VoiceLiveServer;
+  engines: EngineSet;
+  port: number;
+  /** http://127.0.0.1:port — what SDKs take as the endpoint. */
+  httpUrl: string;
+  /** ws://127.0.0.1:port */
+  wsUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  overrides: Partial<ServerConfig> = {},
+  options: { speech?: boolean; engines?: EngineSet } = {},
+): Promise<TestServer> {
+  const config = resolveServerConfig({ port: 0, logLevel: 'silent' }, overrides);
+  const engines = options.engines ?? (await createEngines(config, { speech: options.speech ?? false }));
+  const server = new VoiceLiveServer(config, engines, pino({ level: 'silent' }));
+  const address = await server.listen();
+  const scheme = config.tls ? 'https' : 'http';
+  return {
+    server,
+    engines,
+    port: address.port,
+    httpUrl: `${scheme}://127.0.0.1:${address.port}`,
+    wsUrl: `${config.tls ? 'wss' : 'ws'}://127.0.0.1:${address.port}`,
+    async close() {
+      await server.close();
+      if (!options.engines) await closeEngines(engines);
+    },
+  };
+}
