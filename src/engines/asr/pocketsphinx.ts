@@ -5,7 +5,8 @@
  * A pool of decoder workers (each ~100 MB, one stream at a time) serves the streams; streams wait
  * in order when every decoder is busy, or the pool grows up to `maxPoolSize`.
  */
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../util/startWorker.js';
+import type { Worker } from 'node:worker_threads';
 import { workerUrl } from '../../util/workerUrl.js';
 import {
   locatePocketsphinxModel,
@@ -396,19 +397,6 @@ function requestShutdown(worker: DecoderWorker): void {
   worker.worker.once('exit', () => clearTimeout(killTimer));
 }
 
-/**
- * Starts the decoder worker. The compiled `.js` entry starts directly; a `.ts` entry (tests and
- * development under tsx) gets tsx registered first, because on Node 20 a worker does not inherit
- * the parent's `--import tsx` loader hooks.
- */
-function startWorker(entry: URL, workerData: PocketsphinxWorkerData): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
-  const tsxApi = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const source =
-    `import(${tsxApi}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })` +
-    '.catch((error) => setImmediate(() => { throw error; }));';
-  return new Worker(source, { eval: true, workerData });
-}
 
 /** What a stream needs from its engine. */
 interface StreamHost {

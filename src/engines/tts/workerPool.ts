@@ -9,8 +9,9 @@
  * failing to start gives up and rejects everything with code `engine_unavailable`.
  */
 
-import { Worker, parentPort } from 'node:worker_threads';
-import type { TransferListItem } from 'node:worker_threads';
+import { startWorker } from '../../util/startWorker.js';
+import { parentPort } from 'node:worker_threads';
+import type { TransferListItem , Worker} from 'node:worker_threads';
 import { TtsEngineError } from './types.js';
 
 /** Message from the pool to a worker. */
@@ -73,20 +74,6 @@ interface WorkerSlot<TJob, TResult> {
   lastError: Error | undefined;
 }
 
-/**
- * Starts a worker thread on `entry`. A `.ts` entry (tests and development under tsx) is loaded
- * through a tiny bootstrap that registers tsx inside the thread first, because the parent's
- * `--import tsx` does not apply to a worker's own entry module.
- */
-function startWorkerThread(entry: URL, workerData: unknown): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
-  const tsxApiUrl = import.meta.resolve('tsx/esm/api');
-  const bootstrap =
-    `import(${JSON.stringify(tsxApiUrl)})` +
-    `.then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })` +
-    `.catch((error) => { setImmediate(() => { throw error; }); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
 
 export class WorkerPool<TJob, TResult> {
   readonly #options: WorkerPoolOptions;
@@ -186,7 +173,7 @@ export class WorkerPool<TJob, TResult> {
   }
 
   #spawn(): void {
-    const worker = startWorkerThread(this.#options.url, this.#options.workerData);
+    const worker = startWorker(this.#options.url, this.#options.workerData);
     const slot: WorkerSlot<TJob, TResult> = { worker, ready: false, current: undefined, lastError: undefined };
     this.#slots.add(slot);
 

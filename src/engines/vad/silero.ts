@@ -3,7 +3,8 @@
  * (32 ms) frame. Inference runs off the event loop in a small pool of worker threads
  * (`sileroWorker.ts`); many streams share each worker, which batches their frames into one call.
  */
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../util/startWorker.js';
+import type { Worker } from 'node:worker_threads';
 import { workerUrl } from '../../util/workerUrl.js';
 import type { VadCapabilities, VadEngine, VadStream } from './types.js';
 import {
@@ -25,21 +26,6 @@ export interface SileroVadOptions {
   maxBatchStreams?: number;
 }
 
-/**
- * Starts a worker on `entry`. A compiled `.js` entry starts directly. A `.ts` entry (tests, dev
- * under tsx) needs tsx's loader inside the worker: on Node 20 a worker inherits neither the
- * parent's `--import tsx` hooks nor honours them in `execArgv`, so a tiny bootstrap registers tsx
- * and then imports the entry.
- */
-function spawnWorker(entry: URL, workerData: SileroWorkerInit): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
-  const tsxApiUrl = import.meta.resolve('tsx/esm/api');
-  const bootstrap =
-    `import(${JSON.stringify(tsxApiUrl)})` +
-    `.then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })` +
-    `.catch((error) => { setImmediate(() => { throw error; }); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
 
 interface PendingRequest {
   resolve(probabilities: Float32Array): void;
@@ -61,7 +47,7 @@ class SileroWorkerClient {
   }
 
   static async start(init: SileroWorkerInit): Promise<SileroWorkerClient> {
-    const worker = spawnWorker(workerUrl(import.meta.url, 'sileroWorker'), init);
+    const worker = startWorker(workerUrl(import.meta.url, 'sileroWorker'), init);
     const client = new SileroWorkerClient(worker);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (reply: SileroWorkerReply): void => {
