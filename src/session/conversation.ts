@@ -13,6 +13,11 @@ export interface PartAudio {
   sampleRateHz: number;
   /** Transcript pieces with the audio span they were spoken in (assistant audio only). */
   timeline: { text: string; startMs: number; endMs: number }[];
+  /**
+   * The audio and timeline as generated, before any truncation. A later truncate cuts from this, so
+   * a client's own truncate (what it really played) can override the server's barge-in estimate.
+   */
+  original?: { pcm: Int16Array; timeline: { text: string; startMs: number; endMs: number }[] };
 }
 
 interface Entry {

@@ -85,11 +85,14 @@ export class ResponseRunner {
     return this.done;
   }
 
-  /** The assistant audio item being spoken, with what was sent and when sending began. */
-  audioProgress(): { itemId: string; firstAudioAtMs: number; audioSentMs: number } | null {
+  /**
+   * The assistant audio item being spoken, with what was sent, when sending began and how long ago
+   * that was (measured on this runner's clock, so callers need not share it).
+   */
+  audioProgress(): { itemId: string; firstAudioAtMs: number; sinceFirstAudioMs: number; audioSentMs: number } | null {
     const item = this.output.find((i): i is MessageItem => i.type === 'message' && i.content.some((p) => p.type === 'audio'));
     if (!item || this.firstAudioAtMs === null) return null;
-    return { itemId: item.id, firstAudioAtMs: this.firstAudioAtMs, audioSentMs: this.audioSentMs };
+    return { itemId: item.id, firstAudioAtMs: this.firstAudioAtMs, sinceFirstAudioMs: this.deps.nowMs() - this.firstAudioAtMs, audioSentMs: this.audioSentMs };
   }
 
   cancel(reason: CancelReason): void {

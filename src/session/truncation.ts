@@ -29,24 +29,30 @@ export function heardTranscript(timeline: { text: string; startMs: number; endMs
   return heard.trimEnd();
 }
 
-/** Applies a truncate; returns the audio_end_ms in force. Throws ProtocolError for invalid targets. */
+/**
+ * Applies a truncate; returns the audio_end_ms in force. The cut is always made from the audio as
+ * generated, so a client truncate may lengthen a server barge-in estimate up to the real audio
+ * length. Throws ProtocolError for invalid targets.
+ */
 export function truncateAssistantAudio(conversation: Conversation, item: Item, contentIndex: number, audioEndMs: number): number {
   const part = item.type === 'message' ? item.content[contentIndex] : undefined;
   if (item.type !== 'message' || item.role !== 'assistant' || !part || part.type !== 'audio') {
     throw new ProtocolError('unsupported_content_type', 'Only model output audio messages can be truncated.', 'item_id');
   }
   const audio = conversation.audio(item.id, contentIndex);
-  const durationMs = audio ? (audio.pcm.length * 1000) / audio.sampleRateHz : 0;
+  const source = audio ? (audio.original ?? { pcm: audio.pcm, timeline: audio.timeline }) : null;
+  const durationMs = audio && source ? (source.pcm.length * 1000) / audio.sampleRateHz : 0;
   if (audioEndMs > Math.ceil(durationMs)) {
     throw new ProtocolError('invalid_audio_end_ms', `Audio content of ${Math.round(durationMs)}ms is already shorter than ${audioEndMs}ms.`, 'audio_end_ms');
   }
-  if (audio) {
-    const keepSamples = Math.min(audio.pcm.length, Math.round((audioEndMs * audio.sampleRateHz) / 1000));
-    audio.pcm = audio.pcm.slice(0, keepSamples);
-    part.transcript = heardTranscript(audio.timeline, audioEndMs);
+  if (audio && source) {
+    audio.original = source;
+    const keepSamples = Math.min(source.pcm.length, Math.round((audioEndMs * audio.sampleRateHz) / 1000));
+    audio.pcm = source.pcm.slice(0, keepSamples);
+    part.transcript = heardTranscript(source.timeline, audioEndMs);
     const kept: typeof audio.timeline = [];
     let consumed = 0;
-    for (const segment of audio.timeline) {
+    for (const segment of source.timeline) {
       if (consumed >= part.transcript.length || segment.startMs >= audioEndMs) break;
       const text = part.transcript.slice(consumed, consumed + segment.text.length);
       kept.push({ text, startMs: segment.startMs, endMs: Math.min(segment.endMs, audioEndMs) });
