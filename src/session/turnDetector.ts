@@ -68,6 +68,9 @@ export function defaultReleaseThreshold(threshold: number): number {
 
 type Phase = 'silent' | 'candidate' | 'speaking';
 
+/** Unvoiced gap a pending (not yet confirmed) start survives, e.g. a stop consonant after a short first word. */
+const candidateGapToleranceMs = 100;
+
 interface ResolvedConfig {
   threshold: number;
   releaseThreshold: number;
@@ -123,6 +126,7 @@ export class TurnDetector {
   #lastVoicedEndMs = 0;
   /** Turns never reach back before the point where the previous turn was stopped. */
   #floorMs = 0;
+  #candidateVoicedMs = 0;
 
   constructor(config: TurnDetectorConfig) {
     this.#resolved = resolveConfig(config);
@@ -213,14 +217,17 @@ export class TurnDetector {
         if (!voiced) return undefined;
         this.#onsetMs = frameStartMs;
         this.#lastVoicedEndMs = frameEndMs;
+        this.#candidateVoicedMs = frameDurationMs;
         this.#phase = 'candidate';
         return this.#confirmIfLongEnough(frameEndMs);
       case 'candidate':
         if (!voiced) {
-          this.#phase = 'silent';
+          // A short dip (a stop consonant between words) keeps the pending start; a longer one drops it.
+          if (frameEndMs - this.#lastVoicedEndMs > candidateGapToleranceMs) this.#phase = 'silent';
           return undefined;
         }
         this.#lastVoicedEndMs = frameEndMs;
+        this.#candidateVoicedMs += frameDurationMs;
         return this.#confirmIfLongEnough(frameEndMs);
       case 'speaking':
         if (voiced) {
@@ -235,7 +242,8 @@ export class TurnDetector {
   }
 
   #confirmIfLongEnough(frameEndMs: number): SpeechStartedEvent | undefined {
-    if (frameEndMs - this.#onsetMs < this.#resolved.speechDurationMs) return undefined;
+    // Only voiced time counts towards the minimum speech duration.
+    if (this.#candidateVoicedMs < this.#resolved.speechDurationMs) return undefined;
     this.#phase = 'speaking';
     const audioStartMs = Math.max(this.#floorMs, this.#onsetMs - this.#resolved.prefixPaddingMs, 0);
     return {
