@@ -23,6 +23,13 @@ export const serverConfigSchema = z.object({
   /** Frames above this close the connection (1009) to protect memory. */
   hardMaxClientFrameBytes: z.number().int().min(1024 * 1024),
   llm: z.string().min(1),
+  /**
+   * Speech-recognition decoders kept warm (one per concurrently transcribed turn; ~107 MB each).
+   * A turn holds one from speech start to its final transcript; more concurrent turns queue.
+   */
+  asrDecoders: z.number().int().min(1).max(64),
+  /** TTS worker threads. */
+  ttsWorkers: z.number().int().min(1).max(16),
   /** Word delay of the scripted LLM (demo pacing). */
   scriptedWordDelayMs: z.number().int().min(0),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -43,6 +50,8 @@ export const defaultServerConfig: ServerConfig = {
   maxClientFrameBytes: 32 * 1024 * 1024,
   hardMaxClientFrameBytes: 64 * 1024 * 1024,
   llm: 'scripted',
+  asrDecoders: 8,
+  ttsWorkers: 2,
   scriptedWordDelayMs: 0,
   logLevel: 'info',
   tls: null,
@@ -64,6 +73,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
   if (env.VOICELIVE_HOST) out.host = env.VOICELIVE_HOST;
   if (env.VOICELIVE_PORT) out.port = Number(env.VOICELIVE_PORT);
   if (env.VOICELIVE_LLM) out.llm = env.VOICELIVE_LLM;
+  if (env.VOICELIVE_ASR_DECODERS) out.asrDecoders = Number(env.VOICELIVE_ASR_DECODERS);
   if (env.VOICELIVE_DEFAULT_MODEL) out.defaultModel = env.VOICELIVE_DEFAULT_MODEL;
   if (env.VOICELIVE_DEFAULT_VOICE) out.defaultVoice = env.VOICELIVE_DEFAULT_VOICE;
   if (env.VOICELIVE_INSTRUCTIONS !== undefined) out.defaultInstructions = env.VOICELIVE_INSTRUCTIONS;

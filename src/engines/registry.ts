@@ -31,8 +31,9 @@ export async function createEngines(config: ServerConfig, selection: EngineSelec
   }
   await loadResampler();
   const [tts, asr, vad] = await Promise.allSettled([
-    import('./tts/flite.js').then((m) => m.FliteTtsEngine.create()),
-    import('./asr/pocketsphinx.js').then((m) => m.PocketsphinxAsrEngine.create()),
+    // Word timings cost a second flite run per sentence before the first audio; nothing uses them yet.
+    import('./tts/flite.js').then((m) => m.FliteTtsEngine.create({ workerCount: config.ttsWorkers, wordTimings: false })),
+    import('./asr/pocketsphinx.js').then((m) => m.PocketsphinxAsrEngine.create({ poolSize: config.asrDecoders })),
     import('./vad/silero.js').then((m) => m.SileroVadEngine.create()),
   ]);
   if (tts.status === 'fulfilled') engines.tts = tts.value;

@@ -22,7 +22,8 @@ export async function startTestServer(
   overrides: Partial<ServerConfig> = {},
   options: { speech?: boolean; engines?: EngineSet } = {},
 ): Promise<TestServer> {
-  const config = resolveServerConfig({ port: 0, logLevel: 'silent' }, overrides);
+  // Two warm ASR decoders are plenty for a test's sessions and start much faster than eight.
+  const config = resolveServerConfig({ port: 0, logLevel: 'silent', asrDecoders: 2 }, overrides);
   const engines = options.engines ?? (await createEngines(config, { speech: options.speech ?? false }));
   const server = new VoiceLiveServer(config, engines, pino({ level: 'silent' }));
   const address = await server.listen();
