@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { pcm16ToFloat32 } from '../audio/pcm.js';
-import { StreamingResampler, isResamplerLoaded } from '../audio/resampler.js';
+import { StreamingResampler, isResamplerLoaded, resampleOnce } from '../audio/resampler.js';
 import type { AsrStream } from '../engines/asr/types.js';
 import type { EngineSet } from '../engines/engineSet.js';
 import type { VadStream } from '../engines/vad/types.js';
@@ -339,17 +339,7 @@ export class SpeechInput implements InputAudioListener {
 
   private toAsrRateOnce(pcm: Int16Array, sampleRateHz: number): Int16Array {
     if (sampleRateHz === asrSampleRateHz || !isResamplerLoaded()) return pcm;
-    const resampler = new StreamingResampler(sampleRateHz, asrSampleRateHz);
-    try {
-      const head = resampler.process(pcm);
-      const tail = resampler.flush();
-      const out = new Int16Array(head.length + tail.length);
-      out.set(head);
-      out.set(tail, head.length);
-      return out;
-    } finally {
-      resampler.destroy();
-    }
+    return resampleOnce(pcm, sampleRateHz, asrSampleRateHz);
   }
 
   /** Writes the turn's audio from where its ASR stream stopped up to session-clock `untilMs`. */
