@@ -58,12 +58,6 @@ export class Conversation {
     return this.entries.at(-1)?.item.id ?? null;
   }
 
-  /** The id of the item just before `itemId`, or null when it is first. */
-  previousItemId(itemId: string): string | null {
-    const index = this.indexOf(itemId);
-    return index > 0 ? this.entries[index - 1]!.item.id : null;
-  }
-
   /**
    * Inserts an item. `previousItemId` absent/null appends; "root" inserts first; another id inserts
    * right after that item. Returns the id of the item now before it (null when first).

@@ -4,7 +4,6 @@
  * it takes canonical client events and emits canonical server events. A client mistake becomes an
  * `error` event; nothing here may throw out to the connection.
  */
-import { outputAudioFormat } from '../audio/audioFormat.js';
 import { pcm16ToBase64 } from '../audio/pcm.js';
 import type { LlmEngine } from '../engines/llm/types.js';
 import type { ClientEvent, ClientEventOf } from '../protocol/clientEvents.js';
@@ -319,11 +318,6 @@ export class RealtimeSession {
     if (!active || active.isFinished) return null;
     active.cancel(reason);
     return active;
-  }
-
-  /** Output format of the session (for playout math). */
-  outputSampleRateHz(): number {
-    return outputAudioFormat(this.config.output_audio_format).sampleRateHz;
   }
 
   private readonly audioTurns = new Map<string, InputAudioBuffer>();

@@ -3,6 +3,7 @@
  * events). Each stream takes the next transcript from a queue, reveals it word by word as
  * partials while audio is written, and emits the whole transcript as the final after `end()`.
  */
+import { EventChannel } from '../../util/eventChannel.js';
 import { AsrEngineError } from './types.js';
 import type {
   AsrCapabilities,
@@ -99,7 +100,7 @@ export class FakeAsrEngine implements AsrEngine {
 
 class FakeAsrStream implements AsrStream {
   readonly events: AsyncIterable<AsrEvent>;
-  private readonly channel = new ScriptedEvents();
+  private readonly channel: EventChannel<AsrEvent>;
   private readonly words: string[];
   private revealedWords = 0;
   private finalTimer: ReturnType<typeof setTimeout> | null = null;
@@ -110,7 +111,8 @@ class FakeAsrStream implements AsrStream {
     private readonly finalDelayMs: number,
   ) {
     this.words = record.transcript.text.split(/\s+/).filter((word) => word !== '');
-    this.events = this.channel.iterable(() => this.abort());
+    this.channel = new EventChannel<AsrEvent>(() => this.abort());
+    this.events = this.channel;
   }
 
   write(pcm: Int16Array): void {
@@ -146,7 +148,7 @@ class FakeAsrStream implements AsrStream {
   }
 
   abort(): void {
-    if (this.record.aborted || this.channel.isEnded()) return;
+    if (this.record.aborted || this.channel.isEnded) return;
     this.record.aborted = true;
     if (this.finalTimer !== null) clearTimeout(this.finalTimer);
     this.finalTimer = null;
@@ -160,67 +162,6 @@ class FakeAsrStream implements AsrStream {
   private spreadWords(audioDurationMs: number): AsrWordTiming[] {
     const durationMs = this.words.length === 0 ? 0 : audioDurationMs / this.words.length;
     return this.words.map((text, index) => ({ text, startMs: index * durationMs, durationMs }));
-  }
-}
-
-/** Minimal single-consumer event queue ending with `close` or `fail`. */
-class ScriptedEvents {
-  private readonly items: AsrEvent[] = [];
-  private wake: (() => void) | null = null;
-  private ended = false;
-  private error: Error | null = null;
-
-  push(event: AsrEvent): void {
-    if (this.ended) return;
-    this.items.push(event);
-    this.notify();
-  }
-
-  close(): void {
-    this.ended = true;
-    this.notify();
-  }
-
-  fail(error: Error): void {
-    if (this.ended) return;
-    this.error = error;
-    this.close();
-  }
-
-  isEnded(): boolean {
-    return this.ended;
-  }
-
-  /** `onEarlyExit` runs when the consumer stops iterating before the end. */
-  iterable(onEarlyExit: () => void): AsyncIterable<AsrEvent> {
-    const next = async (): Promise<IteratorResult<AsrEvent>> => {
-      while (this.items.length === 0 && !this.ended) {
-        await new Promise<void>((resolve) => (this.wake = resolve));
-      }
-      const event = this.items.shift();
-      if (event !== undefined) return { value: event, done: false };
-      if (this.error !== null) {
-        const error = this.error;
-        this.error = null;
-        throw error;
-      }
-      return { value: undefined, done: true };
-    };
-    return {
-      [Symbol.asyncIterator]: () => ({
-        next,
-        return: async () => {
-          if (!this.ended) onEarlyExit();
-          return { value: undefined, done: true };
-        },
-      }),
-    };
-  }
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = null;
-    wake?.();
   }
 }
 
