@@ -114,6 +114,7 @@ export class RealtimeSession {
     this.responses.cancelAll('client_cancelled');
     this.inputListener?.close();
     this.closed = true;
+    this.options.engines.llm.releaseSession?.(this.id);
   }
 
   private dispatch(event: ClientEvent): void {
@@ -297,6 +298,7 @@ export class RealtimeSession {
     }
     const runner = new ResponseRunner(settings, {
       emit: (e) => this.emit(e),
+      sessionId: this.id,
       llm: this.options.engines.llm,
       conversation: this.conversation,
       speech,

@@ -21,6 +21,8 @@ export interface TextSegmenter {
 
 export interface ResponseRunnerDeps {
   emit(event: ServerEvent): void;
+  /** The session's id, passed to the LLM engine with each request. */
+  sessionId: string;
   llm: LlmEngine;
   conversation: Conversation;
   /** Null when the response is text-only (by request, or because no TTS is available). */
@@ -199,6 +201,7 @@ export class ResponseRunner {
     const s = this.settings;
     const items = [...(s.contextItems ?? this.deps.conversation.items()), ...s.appendedItems];
     return {
+      sessionId: this.deps.sessionId,
       instructions: s.instructions,
       messages: itemsToLlmMessages(items),
       tools: s.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),

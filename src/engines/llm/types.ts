@@ -21,6 +21,11 @@ export type LlmMessage =
   | { role: 'tool_result'; callId: string; output: string };
 
 export interface LlmRequest {
+  /**
+   * The realtime session asking. Engines that keep per-session state (e.g. a local model's KV cache)
+   * key it by this id and drop it in `releaseSession`.
+   */
+  sessionId: string;
   /** Session or per-response instructions (system prompt); empty string means none. */
   instructions: string;
   messages: LlmMessage[];
@@ -56,6 +61,8 @@ export interface LlmEngine {
   readonly description: string;
   readonly capabilities: LlmCapabilities;
   generate(request: LlmRequest, signal: AbortSignal): AsyncIterable<LlmDelta>;
+  /** The session ended: release anything kept for it. */
+  releaseSession?(sessionId: string): void;
   close?(): Promise<void>;
 }
 
