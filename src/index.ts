@@ -1,8 +1,10 @@
 /** Programmatic API: start a voicelive server from code. */
 export { VoiceLiveServer } from './server/voiceLiveServer.js';
 export { resolveServerConfig, configFromEnv, configFromFile, defaultServerConfig } from './config/serverConfig.js';
-export type { ServerConfig } from './config/serverConfig.js';
-export { createEngines } from './engines/registry.js';
+export type { ServerConfig, ServerConfigInput } from './config/serverConfig.js';
+export { createEngineCatalog, createEngines, singleProfileCatalog } from './engines/registry.js';
+export { EngineCatalog } from './engines/engineCatalog.js';
+export type { ModelProfile } from './engines/engineCatalog.js';
 export type { EngineSet } from './engines/engineSet.js';
 export type { ClientEvent } from './protocol/clientEvents.js';
 export type { ServerEvent } from './protocol/serverEvents.js';

@@ -16,7 +16,7 @@ import { resolveServerConfig } from '../../src/config/serverConfig.js';
 import type { ServerConfig } from '../../src/config/serverConfig.js';
 import { closeEngines, describeEngines } from '../../src/engines/engineSet.js';
 import type { EngineSet } from '../../src/engines/engineSet.js';
-import { createEngines, createLlmEngine } from '../../src/engines/registry.js';
+import { createEngines, createLlmEngine, singleProfileCatalog } from '../../src/engines/registry.js';
 import { VoiceLiveServer } from '../../src/server/voiceLiveServer.js';
 import type { ChildMessage, EngineOverrides, ParentMessage, PhaseStats, ServerChildOptions } from './serverIpc.js';
 
@@ -76,7 +76,7 @@ async function createEnginesWith(config: ServerConfig, overrides: EngineOverride
     PocketsphinxAsrEngine.create({ poolSize: overrides.asrPoolSize, maxPoolSize: overrides.asrMaxPoolSize, decoderArgs: overrides.asrDecoderArgs }),
     SileroVadEngine.create({ workerCount: overrides.vadWorkers }),
   ]);
-  return { llm: await createLlmEngine(config), tts, asr, vad, unavailable: {} };
+  return { llm: await createLlmEngine(config.llm, config), tts, asr, vad, unavailable: {} };
 }
 
 function poolStatsOf(engines: EngineSet): (() => PoolStats) | null {
@@ -164,7 +164,7 @@ async function main(): Promise<void> {
   const config = resolveServerConfig({ host: '127.0.0.1', port: 0, logLevel: 'warn' });
   const engines = hasOverrides(options.engines) ? await createEnginesWith(config, options.engines) : await createEngines(config, { speech: true });
   const loadMs = performance.now() - loadStartedMs;
-  const server = new VoiceLiveServer(config, engines, pino({ level: 'warn' }, pino.destination(2)));
+  const server = new VoiceLiveServer(config, singleProfileCatalog(config, engines), pino({ level: 'warn' }, pino.destination(2)));
   const address = await server.listen();
   const poolStats = poolStatsOf(engines);
   let phase: Phase | null = null;

@@ -3,9 +3,8 @@
  * prints where it listens and which engines run, and drains cleanly on SIGTERM/SIGINT.
  */
 import { configFromEnv, configFromFile, isLoopback, resolveServerConfig } from '../config/serverConfig.js';
-import type { ServerConfig } from '../config/serverConfig.js';
-import { closeEngines, describeEngines } from '../engines/engineSet.js';
-import { createEngines } from '../engines/registry.js';
+import type { ServerConfig, ServerConfigInput } from '../config/serverConfig.js';
+import { createEngineCatalog } from '../engines/registry.js';
 import { createLogger } from '../logger.js';
 import { VoiceLiveServer } from '../server/voiceLiveServer.js';
 
@@ -15,6 +14,15 @@ export interface ServeFlags {
   config?: string;
   apiKey?: string[];
   llm?: string;
+  llmUrl?: string;
+  llmModel?: string;
+  asr?: string;
+  asrUrl?: string;
+  asrModel?: string;
+  tts?: string;
+  ttsUrl?: string;
+  ttsModel?: string;
+  unknownModel?: string;
   voice?: string;
   instructions?: string;
   logLevel?: string;
@@ -25,11 +33,14 @@ export interface ServeFlags {
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
-  const fromFlags: Partial<ServerConfig> = {
+  const fromFlags: ServerConfigInput = {
     host: flags.host,
     port: flags.port !== undefined ? Number(flags.port) : undefined,
     apiKeys: flags.apiKey && flags.apiKey.length > 0 ? flags.apiKey : undefined,
-    llm: flags.llm,
+    llm: endpointFlag('llm', flags.llm, flags.llmUrl, flags.llmModel, process.env.VOICELIVE_LLM_API_KEY) as ServerConfigInput['llm'],
+    asr: endpointFlag('asr', flags.asr, flags.asrUrl, flags.asrModel, process.env.VOICELIVE_ASR_API_KEY) as ServerConfigInput['asr'],
+    tts: endpointFlag('tts', flags.tts, flags.ttsUrl, flags.ttsModel, process.env.VOICELIVE_TTS_API_KEY) as ServerConfigInput['tts'],
+    unknownModel: flags.unknownModel as ServerConfig['unknownModel'] | undefined,
     defaultVoice: flags.voice,
     defaultInstructions: flags.instructions,
     logLevel: flags.logLevel as ServerConfig['logLevel'] | undefined,
@@ -38,16 +49,16 @@ export async function serve(flags: ServeFlags): Promise<void> {
   };
   const config = resolveServerConfig(flags.config ? configFromFile(flags.config) : {}, configFromEnv(process.env), fromFlags);
   const logger = createLogger(config.logLevel);
-  const engines = await createEngines(config, { speech: !flags.textOnly });
-  const server = new VoiceLiveServer(config, engines, logger);
+  const catalog = await createEngineCatalog(config, { speech: !flags.textOnly });
+  const server = new VoiceLiveServer(config, catalog, logger);
   const address = await server.listen();
   const scheme = config.tls ? 'wss' : 'ws';
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const lines = [
     `voicelive listening on ${scheme}://${host}:${address.port}/voice-live/realtime (also /openai/realtime, /openai/v1/realtime, /v1/realtime; health: /healthz)`,
-    ...describeEngines(engines).map((l) => `  ${l}`),
+    ...catalog.describe().map((l) => `  ${l}`),
   ];
-  if (config.llm === 'scripted') lines.push('  Note: the scripted LLM is a rule-based placeholder, not a language model. See README "Use your own models".');
+  if (catalog.defaultProfile.engines.llm.name === 'scripted') lines.push('  Note: the scripted LLM is a rule-based placeholder, not a language model. See README "Use your own models".');
   if (config.apiKeys.length === 0) {
     lines.push(
       isLoopback(config.host)
@@ -56,7 +67,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     );
   }
   console.log(lines.join('\n'));
-  logger.info({ host: address.address, port: address.port, llm: config.llm, auth: config.apiKeys.length > 0 }, 'server started');
+  logger.info({ host: address.address, port: address.port, models: catalog.profileNames, auth: config.apiKeys.length > 0 }, 'server started');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -64,10 +75,18 @@ export async function serve(flags: ServeFlags): Promise<void> {
     stopping = true;
     logger.info({ signal, sessions: server.sessionCount }, 'draining');
     await server.close();
-    await closeEngines(engines);
+    await catalog.close();
     logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** `--llm`/`--llm-url`/`--llm-model` (and the asr/tts equivalents) as one engine spec, or undefined. */
+function endpointFlag(kind: string, shorthand: string | undefined, url: string | undefined, model: string | undefined, apiKey: string | undefined): unknown {
+  if (!url && !model) return shorthand;
+  if (shorthand) throw new Error(`Use either --${kind} or --${kind}-url with --${kind}-model, not both.`);
+  if (!url || !model) throw new Error(`--${kind}-url and --${kind}-model must be given together.`);
+  return { type: 'openai', baseUrl: url, model, ...(apiKey ? { apiKey } : {}) };
 }

@@ -1,13 +1,21 @@
 /**
- * Builds the engine set from configuration. Each offline engine is loaded if it can run here; one
- * that cannot (e.g. pocketsphinx without its Debian packages) is left null with the reason, so the
- * server still starts and says exactly what is missing.
+ * Builds the engines from configuration: the default profile's and every named model profile's,
+ * each distinct engine once. A local speech engine that cannot run here (e.g. pocketsphinx without
+ * its Debian packages) is left null with the reason, so the server still starts and says exactly
+ * what is missing; an LLM that cannot be built (e.g. a missing GGUF file) fails the start.
  */
 import { loadResampler } from '../audio/resampler.js';
+import type { AsrSpec, LlmSpec, TtsSpec } from '../config/engineSpecs.js';
+import { specKey } from '../config/engineSpecs.js';
 import type { ServerConfig } from '../config/serverConfig.js';
+import type { AsrEngine } from './asr/types.js';
+import { EngineCatalog } from './engineCatalog.js';
+import type { ModelProfile } from './engineCatalog.js';
 import type { EngineSet } from './engineSet.js';
 import { ScriptedLlmEngine } from './llm/scripted.js';
 import type { LlmEngine } from './llm/types.js';
+import type { TtsEngine } from './tts/types.js';
+import type { VadEngine } from './vad/types.js';
 
 export interface EngineSelection {
   /** Load the speech engines (TTS, ASR, VAD). False builds a text-only server (fast start for tests). */
@@ -18,29 +26,150 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function createLlmEngine(config: ServerConfig): Promise<LlmEngine> {
-  if (config.llm === 'scripted') return new ScriptedLlmEngine({ wordDelayMs: config.scriptedWordDelayMs });
-  throw new Error(`Unknown LLM engine '${config.llm}'. Available: scripted.`);
+export async function createLlmEngine(spec: LlmSpec, config: Pick<ServerConfig, 'scriptedWordDelayMs'>): Promise<LlmEngine> {
+  switch (spec.type) {
+    case 'scripted':
+      return new ScriptedLlmEngine({ wordDelayMs: config.scriptedWordDelayMs });
+    case 'openai':
+    case 'gguf':
+      throw new Error(`LLM engine type '${spec.type}' is not wired yet.`);
+  }
 }
 
-export async function createEngines(config: ServerConfig, selection: EngineSelection = { speech: true }): Promise<EngineSet> {
-  const engines: EngineSet = { llm: await createLlmEngine(config), tts: null, asr: null, vad: null, unavailable: {} };
-  if (!selection.speech) {
-    engines.unavailable = { tts: 'speech engines disabled', asr: 'speech engines disabled', vad: 'speech engines disabled' };
-    return engines;
+async function createAsrEngine(spec: AsrSpec, config: ServerConfig): Promise<AsrEngine> {
+  switch (spec.type) {
+    case 'pocketsphinx': {
+      const { PocketsphinxAsrEngine } = await import('./asr/pocketsphinx.js');
+      return PocketsphinxAsrEngine.create({ poolSize: config.asrDecoders });
+    }
+    case 'openai':
+      throw new Error(`ASR engine type '${spec.type}' is not wired yet.`);
   }
-  await loadResampler();
-  const [tts, asr, vad] = await Promise.allSettled([
-    // Word timings cost a second flite run per sentence before the first audio; nothing uses them yet.
-    import('./tts/flite.js').then((m) => m.FliteTtsEngine.create({ workerCount: config.ttsWorkers, wordTimings: false })),
-    import('./asr/pocketsphinx.js').then((m) => m.PocketsphinxAsrEngine.create({ poolSize: config.asrDecoders })),
-    import('./vad/silero.js').then((m) => m.SileroVadEngine.create()),
-  ]);
-  if (tts.status === 'fulfilled') engines.tts = tts.value;
-  else engines.unavailable.tts = reason(tts.reason);
-  if (asr.status === 'fulfilled') engines.asr = asr.value;
-  else engines.unavailable.asr = reason(asr.reason);
-  if (vad.status === 'fulfilled') engines.vad = vad.value;
-  else engines.unavailable.vad = reason(vad.reason);
-  return engines;
+}
+
+async function createTtsEngine(spec: TtsSpec, config: ServerConfig): Promise<TtsEngine> {
+  switch (spec.type) {
+    case 'flite': {
+      const { FliteTtsEngine } = await import('./tts/flite.js');
+      // Word timings cost a second flite run per sentence before the first audio; nothing uses them yet.
+      return FliteTtsEngine.create({ workerCount: config.ttsWorkers, wordTimings: false });
+    }
+    case 'openai':
+      throw new Error(`TTS engine type '${spec.type}' is not wired yet.`);
+  }
+}
+
+/** Builds each distinct spec once, however many profiles name it. */
+class SharedBuilds<Spec extends object, Engine> {
+  readonly #builds = new Map<string, Promise<Engine>>();
+  constructor(private readonly build: (spec: Spec) => Promise<Engine>) {}
+  get(spec: Spec): Promise<Engine> {
+    const key = specKey(spec);
+    let promise = this.#builds.get(key);
+    if (!promise) {
+      promise = this.build(spec);
+      this.#builds.set(key, promise);
+    }
+    return promise;
+  }
+  async settled(): Promise<Engine[]> {
+    const results = await Promise.allSettled(this.#builds.values());
+    return results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  }
+}
+
+interface ProfileInput {
+  name: string;
+  llm: LlmSpec;
+  asr: AsrSpec;
+  tts: TtsSpec;
+  voice: string;
+  instructions: string;
+  temperature: number;
+}
+
+function profileInputs(config: ServerConfig): ProfileInput[] {
+  const base: ProfileInput = {
+    name: config.defaultModel,
+    llm: config.llm,
+    asr: config.asr,
+    tts: config.tts,
+    voice: config.defaultVoice,
+    instructions: config.defaultInstructions,
+    temperature: config.defaultTemperature,
+  };
+  const named = Object.entries(config.models).map(([name, p]) => ({
+    name,
+    llm: p.llm ?? base.llm,
+    asr: p.asr ?? base.asr,
+    tts: p.tts ?? base.tts,
+    voice: p.voice ?? base.voice,
+    instructions: p.instructions ?? base.instructions,
+    temperature: p.temperature ?? base.temperature,
+  }));
+  // A profile named like the default model replaces the top-level settings.
+  const overridden = named.find((p) => p.name === base.name);
+  return [overridden ?? base, ...named.filter((p) => p !== overridden)];
+}
+
+export async function createEngineCatalog(config: ServerConfig, selection: EngineSelection = { speech: true }): Promise<EngineCatalog> {
+  const inputs = profileInputs(config);
+  const llms = new SharedBuilds<LlmSpec, LlmEngine>((spec) => createLlmEngine(spec, config));
+  const asrs = new SharedBuilds<AsrSpec, AsrEngine>((spec) => createAsrEngine(spec, config));
+  const ttss = new SharedBuilds<TtsSpec, TtsEngine>((spec) => createTtsEngine(spec, config));
+  let vad: Promise<VadEngine> | null = null;
+  if (selection.speech) {
+    await loadResampler();
+    vad = import('./vad/silero.js').then((m) => m.SileroVadEngine.create());
+  }
+
+  const built = await Promise.allSettled(
+    inputs.map(async (input): Promise<ModelProfile> => {
+      const engines: EngineSet = { llm: await llms.get(input.llm), tts: null, asr: null, vad: null, unavailable: {} };
+      if (!selection.speech || !vad) {
+        engines.unavailable = { tts: 'speech engines disabled', asr: 'speech engines disabled', vad: 'speech engines disabled' };
+      } else {
+        const [tts, asr, vadEngine] = await Promise.allSettled([ttss.get(input.tts), asrs.get(input.asr), vad]);
+        if (tts.status === 'fulfilled') engines.tts = tts.value;
+        else engines.unavailable.tts = reason(tts.reason);
+        if (asr.status === 'fulfilled') engines.asr = asr.value;
+        else engines.unavailable.asr = reason(asr.reason);
+        if (vadEngine.status === 'fulfilled') engines.vad = vadEngine.value;
+        else engines.unavailable.vad = reason(vadEngine.reason);
+      }
+      return { name: input.name, engines, voice: input.voice, instructions: input.instructions, temperature: input.temperature };
+    }),
+  );
+  const owned: Array<{ close?(): Promise<void> }> = [...(await llms.settled()), ...(await asrs.settled()), ...(await ttss.settled())];
+  if (vad) await vad.then((v) => owned.push(v), () => undefined);
+  const failed = built.flatMap((r, i) => (r.status === 'rejected' ? [`  model ${inputs[i]!.name}: ${reason(r.reason)}`] : []));
+  if (failed.length > 0) {
+    await Promise.allSettled(owned.map((engine) => engine.close?.()));
+    throw new Error(`Cannot start the LLM engines:\n${failed.join('\n')}`);
+  }
+  const profiles = built.map((r) => (r as PromiseFulfilledResult<ModelProfile>).value);
+  return new EngineCatalog({ defaultProfile: profiles[0]!, profiles: profiles.slice(1), unknownModel: config.unknownModel, ownedEngines: owned });
+}
+
+/** The default profile's engine set (for embedding and tests that need one set). */
+export async function createEngines(config: ServerConfig, selection: EngineSelection = { speech: true }): Promise<EngineSet> {
+  const catalog = await createEngineCatalog({ ...config, models: {} }, selection);
+  return catalog.defaultProfile.engines;
+}
+
+/** A catalog with one profile around an engine set built elsewhere (embedding, tests). */
+export function singleProfileCatalog(
+  config: Pick<ServerConfig, 'defaultModel' | 'defaultVoice' | 'defaultInstructions' | 'defaultTemperature' | 'unknownModel'>,
+  engines: EngineSet,
+): EngineCatalog {
+  return new EngineCatalog({
+    defaultProfile: {
+      name: config.defaultModel,
+      engines,
+      voice: config.defaultVoice,
+      instructions: config.defaultInstructions,
+      temperature: config.defaultTemperature,
+    },
+    unknownModel: config.unknownModel,
+  });
 }

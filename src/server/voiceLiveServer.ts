@@ -11,8 +11,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { ServerConfig } from '../config/serverConfig.js';
-import type { EngineSet } from '../engines/engineSet.js';
-import { describeEngines } from '../engines/engineSet.js';
+import type { EngineCatalog } from '../engines/engineCatalog.js';
 import { ApiKeyVerifier, credentialsFromRequest, selectSubprotocol } from './auth.js';
 import { Connection } from './connection.js';
 import { matchRealtimeRoute } from './routes.js';
@@ -34,7 +33,7 @@ export class VoiceLiveServer {
 
   constructor(
     readonly config: ServerConfig,
-    readonly engines: EngineSet,
+    readonly catalog: EngineCatalog,
     private readonly logger: Logger,
   ) {
     this.verifier = new ApiKeyVerifier(config.apiKeys);
@@ -81,7 +80,7 @@ export class VoiceLiveServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/healthz') {
       res.writeHead(this.draining ? 503 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: this.draining ? 'draining' : 'ok', sessions: this.connections.size, engines: describeEngines(this.engines) }));
+      res.end(JSON.stringify({ status: this.draining ? 'draining' : 'ok', sessions: this.connections.size, engines: this.catalog.describe(), models: this.catalog.profileNames }));
       return;
     }
     if (matchRealtimeRoute(url, req)) {
@@ -116,8 +115,10 @@ export class VoiceLiveServer {
       rejectUpgrade(socket, 401, 'Unauthorized', 'unauthorized', 'Missing or invalid API key. Send it as the api-key header, an Authorization: Bearer header, or the api-key query parameter.');
       return;
     }
-    if (route.agentName && !route.model) {
-      rejectUpgrade(socket, 400, 'Bad Request', 'not_supported', 'Foundry agent sessions (agent-name) are not supported by this server; connect with a model instead.');
+    const choice = this.catalog.resolve(route.model, route.agentName);
+    if (!choice.ok) {
+      this.logger.info({ path: url.pathname, model: route.model, agent: route.agentName }, 'rejected connection: no model profile');
+      rejectUpgrade(socket, 400, 'Bad Request', choice.code, choice.message);
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -128,7 +129,7 @@ export class VoiceLiveServer {
         logger: sessionLogger,
         maxClientFrameBytes: this.config.maxClientFrameBytes,
         maxSessionDurationMs: this.config.maxSessionDurationMs,
-        createSession: (emit) => createSessionForRoute({ route, config: this.config, engines: this.engines, emit, logger: sessionLogger }),
+        createSession: (emit) => createSessionForRoute({ route, config: this.config, choice, emit, logger: sessionLogger }),
         onClose: () => this.connections.delete(connection),
       });
       this.connections.add(connection);

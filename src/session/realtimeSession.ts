@@ -10,7 +10,7 @@ import type { ClientEvent, ClientEventOf } from '../protocol/clientEvents.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { newId } from '../protocol/ids.js';
 import type { Item, MessageItem } from '../protocol/items.js';
-import type { ServerEvent } from '../protocol/serverEvents.js';
+import type { ServerEvent, WarningBody } from '../protocol/serverEvents.js';
 import type { SessionConfig } from '../protocol/session.js';
 import { Conversation } from './conversation.js';
 import { InputAudioBuffer, decodeBase64Audio } from './inputAudioBuffer.js';
@@ -76,9 +76,17 @@ export class RealtimeSession {
     return this.config;
   }
 
-  /** Sends `session.created`; call once, before any client event is handled. */
+  private readonly startWarnings: WarningBody[] = [];
+
+  /** A warning sent right after `session.created` (e.g. the model fell back to the default profile). */
+  addStartWarning(warning: WarningBody): void {
+    this.startWarnings.push(warning);
+  }
+
+  /** Sends `session.created` (and any start warnings); call once, before any client event is handled. */
   start(): void {
     this.emit({ type: 'session.created', session: this.config });
+    for (const warning of this.startWarnings) this.emit({ type: 'warning', warning });
   }
 
   attachInputListener(listener: InputAudioListener): void {
