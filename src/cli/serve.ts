@@ -49,7 +49,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   };
   const config = resolveServerConfig(flags.config ? configFromFile(flags.config) : {}, configFromEnv(process.env), fromFlags);
   const logger = createLogger(config.logLevel);
-  const catalog = await createEngineCatalog(config, { speech: !flags.textOnly });
+  const catalog = await createEngineCatalog(config, { speech: !flags.textOnly, log: (message, fields) => logger.warn(fields ?? {}, message) });
   const server = new VoiceLiveServer(config, catalog, logger);
   const address = await server.listen();
   const scheme = config.tls ? 'wss' : 'ws';

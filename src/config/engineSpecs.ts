@@ -35,8 +35,13 @@ export const openAiLlmSpecSchema = z.strictObject({
   idleTimeoutMs: positiveMs.optional(),
   /** Retries of a request that failed before anything streamed (connection errors, 429, 5xx). */
   maxRetries: z.number().int().min(0).max(5).optional(),
-  /** Which request field carries the output-token limit. */
-  maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
+  /**
+   * Which request field carries the output-token limit: `auto` (default) sends
+   * `max_completion_tokens` to OpenAI and Azure and `max_tokens` to everything else.
+   */
+  maxTokensField: z.enum(['auto', 'max_tokens', 'max_completion_tokens']).optional(),
+  /** Extra top-level request fields, e.g. `{ "chat_template_kwargs": { "enable_thinking": false } }`. */
+  extraBody: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const ggufLlmSpecSchema = z.strictObject({

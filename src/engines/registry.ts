@@ -6,7 +6,7 @@
  */
 import { loadResampler } from '../audio/resampler.js';
 import type { AsrSpec, LlmSpec, TtsSpec } from '../config/engineSpecs.js';
-import { specKey } from '../config/engineSpecs.js';
+import { endpointApiKey, specKey } from '../config/engineSpecs.js';
 import type { ServerConfig } from '../config/serverConfig.js';
 import type { AsrEngine } from './asr/types.js';
 import { EngineCatalog } from './engineCatalog.js';
@@ -20,17 +20,39 @@ import type { VadEngine } from './vad/types.js';
 export interface EngineSelection {
   /** Load the speech engines (TTS, ASR, VAD). False builds a text-only server (fast start for tests). */
   speech: boolean;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function createLlmEngine(spec: LlmSpec, config: Pick<ServerConfig, 'scriptedWordDelayMs'>): Promise<LlmEngine> {
+/** What engine construction needs besides the spec. */
+export interface EngineBuildContext extends Pick<ServerConfig, 'scriptedWordDelayMs'> {
+  /** Engine notes (e.g. an endpoint's rejected parameter); secrets are already redacted. */
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export async function createLlmEngine(spec: LlmSpec, config: EngineBuildContext): Promise<LlmEngine> {
   switch (spec.type) {
     case 'scripted':
       return new ScriptedLlmEngine({ wordDelayMs: config.scriptedWordDelayMs });
-    case 'openai':
+    case 'openai': {
+      const { OpenAiChatLlmEngine } = await import('./llm/openaiChat.js');
+      return new OpenAiChatLlmEngine({
+        baseUrl: spec.baseUrl,
+        model: spec.model,
+        apiKey: endpointApiKey(spec),
+        azure: spec.azureApiVersion ? { apiVersion: spec.azureApiVersion } : undefined,
+        firstTokenTimeoutMs: spec.firstTokenTimeoutMs,
+        idleTimeoutMs: spec.idleTimeoutMs,
+        maxRetries: spec.maxRetries,
+        headers: spec.headers,
+        maxTokensField: spec.maxTokensField,
+        extraBody: spec.extraBody,
+        log: config.log,
+      });
+    }
     case 'gguf':
       throw new Error(`LLM engine type '${spec.type}' is not wired yet.`);
   }
@@ -114,7 +136,7 @@ function profileInputs(config: ServerConfig): ProfileInput[] {
 
 export async function createEngineCatalog(config: ServerConfig, selection: EngineSelection = { speech: true }): Promise<EngineCatalog> {
   const inputs = profileInputs(config);
-  const llms = new SharedBuilds<LlmSpec, LlmEngine>((spec) => createLlmEngine(spec, config));
+  const llms = new SharedBuilds<LlmSpec, LlmEngine>((spec) => createLlmEngine(spec, { ...config, log: selection.log }));
   const asrs = new SharedBuilds<AsrSpec, AsrEngine>((spec) => createAsrEngine(spec, config));
   const ttss = new SharedBuilds<TtsSpec, TtsEngine>((spec) => createTtsEngine(spec, config));
   let vad: Promise<VadEngine> | null = null;
