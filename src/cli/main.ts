@@ -38,4 +38,30 @@ program
     }
   });
 
+program
+  .command('chat')
+  .description('Talk to a voicelive (or Azure Voice Live) server: microphone and speaker, a WAV file (--input), or typed text (--text)')
+  .option('--endpoint <url>', 'server URL (default http://127.0.0.1:8080, or VOICELIVE_ENDPOINT / AZURE_VOICELIVE_ENDPOINT; Azure: https://<resource>.services.ai.azure.com)')
+  .option('--api-key <key>', 'API key; or set VOICELIVE_API_KEY / AZURE_VOICELIVE_API_KEY')
+  .option('--model <name>', 'model or deployment (default gpt-realtime)')
+  .option('--voice <voice>', 'voice, e.g. alloy, or an Azure voice such as en-US-AvaNeural')
+  .option('--instructions <text>', 'session instructions for the assistant')
+  .option('--input <wav>', 'speak this WAV file (any rate and channel count) as the microphone, then exit when the reply is complete')
+  .option('--output <wav>', 'write the spoken answer of --input or --text to this WAV file (PCM16 mono 24 kHz)')
+  .option('--text <message>', 'send a typed message and exit when the reply is complete (played, or written with --output)')
+  .option('--log <file>', 'write every event sent and received to this file (JSON lines with timestamps, audio abbreviated)')
+  .option('--no-audio', 'text answers only (no speaker, no --output)')
+  .option('--audio-tool <tool>', 'microphone/speaker tools to use: pulse (parec/pacat), alsa (arecord/aplay) or sox (rec/play); default: the first found')
+  .option('--realtime', 'send --input at real-time pace instead of as fast as the connection takes it')
+  .option('--transcription-model <name>', "input transcription model (default whisper-1 for realtime models, azure-speech otherwise; 'none' turns it off)")
+  .option('--timeout <seconds>', 'give up on a reply in file and text modes after this long (default 120)')
+  .option('--connect-timeout <seconds>', 'give up connecting after this long (default 15)')
+  .action(async (flags) => {
+    const { chatCommand } = await import('./chat.js');
+    const exitCode = await chatCommand(flags);
+    process.exitCode = exitCode;
+    // Child processes and sockets are closed by now; do not let a stray handle keep the process alive.
+    setTimeout(() => process.exit(exitCode), 2000).unref();
+  });
+
 await program.parseAsync(process.argv);
