@@ -52,8 +52,12 @@ export const ggufLlmSpecSchema = z.strictObject({
   contextSize: z.number().int().min(256).optional(),
   /** Sessions that may hold a context at once. */
   maxSessions: z.number().int().min(1).optional(),
-  /** CPU threads for inference. */
+  /** CPU threads for inference (default: half the cores, leaving room for ASR/TTS). */
   threads: z.number().int().min(1).optional(),
+  /** Use an installed GPU build of llama.cpp (CUDA/Vulkan/Metal). Default false. */
+  gpu: z.boolean().optional(),
+  /** node-llama-cpp chat wrapper: "auto" (default, from the model's template) or e.g. "llama3.1", "qwen", "chatML". */
+  chatWrapper: z.string().min(1).optional(),
 });
 
 export const pocketsphinxAsrSpecSchema = z.strictObject({ type: z.literal('pocketsphinx') });

@@ -4,6 +4,7 @@
  * its Debian packages) is left null with the reason, so the server still starts and says exactly
  * what is missing; an LLM that cannot be built (e.g. a missing GGUF file) fails the start.
  */
+import { resolve as resolvePath } from 'node:path';
 import { loadResampler } from '../audio/resampler.js';
 import type { AsrSpec, LlmSpec, TtsSpec } from '../config/engineSpecs.js';
 import { endpointApiKey, specKey } from '../config/engineSpecs.js';
@@ -53,8 +54,18 @@ export async function createLlmEngine(spec: LlmSpec, config: EngineBuildContext)
         log: config.log,
       });
     }
-    case 'gguf':
-      throw new Error(`LLM engine type '${spec.type}' is not wired yet.`);
+    case 'gguf': {
+      const { LlamaCppLlmEngine } = await import('./llm/llamaCpp.js');
+      return LlamaCppLlmEngine.create({
+        modelPath: resolvePath(spec.modelPath),
+        contextSize: spec.contextSize,
+        maxSessions: spec.maxSessions,
+        threads: spec.threads,
+        gpu: spec.gpu,
+        chatWrapper: spec.chatWrapper,
+        log: config.log ? (level, message) => config.log?.(`llama.cpp ${level}: ${message}`) : undefined,
+      });
+    }
   }
 }
 
