@@ -17,6 +17,7 @@ import { ScriptedLlmEngine } from './llm/scripted.js';
 import type { LlmEngine } from './llm/types.js';
 import type { TtsEngine } from './tts/types.js';
 import type { VadEngine } from './vad/types.js';
+import { checkVoiceFor } from '../session/speechOutput.js';
 
 export interface EngineSelection {
   /** Load the speech engines (TTS, ASR, VAD). False builds a text-only server (fast start for tests). */
@@ -75,8 +76,17 @@ async function createAsrEngine(spec: AsrSpec, config: ServerConfig): Promise<Asr
       const { PocketsphinxAsrEngine } = await import('./asr/pocketsphinx.js');
       return PocketsphinxAsrEngine.create({ poolSize: config.asrDecoders });
     }
-    case 'openai':
-      throw new Error(`ASR engine type '${spec.type}' is not wired yet.`);
+    case 'openai': {
+      const { OpenAiTranscriptionAsrEngine } = await import('./asr/openaiTranscription.js');
+      return new OpenAiTranscriptionAsrEngine({
+        baseUrl: spec.baseUrl,
+        model: spec.model,
+        apiKey: endpointApiKey(spec),
+        azure: spec.azureApiVersion ? { apiVersion: spec.azureApiVersion } : undefined,
+        timeoutMs: spec.timeoutMs,
+        language: spec.language,
+      });
+    }
   }
 }
 
@@ -87,8 +97,18 @@ async function createTtsEngine(spec: TtsSpec, config: ServerConfig): Promise<Tts
       // Word timings cost a second flite run per sentence before the first audio; nothing uses them yet.
       return FliteTtsEngine.create({ workerCount: config.ttsWorkers, wordTimings: false });
     }
-    case 'openai':
-      throw new Error(`TTS engine type '${spec.type}' is not wired yet.`);
+    case 'openai': {
+      const { OpenAiSpeechTtsEngine } = await import('./tts/openaiSpeech.js');
+      return new OpenAiSpeechTtsEngine({
+        baseUrl: spec.baseUrl,
+        model: spec.model,
+        apiKey: endpointApiKey(spec),
+        azure: spec.azureApiVersion ? { apiVersion: spec.azureApiVersion } : undefined,
+        timeoutMs: spec.timeoutMs,
+        voices: spec.voices,
+        responseFormat: spec.responseFormat,
+      });
+    }
   }
 }
 
@@ -181,6 +201,14 @@ export async function createEngineCatalog(config: ServerConfig, selection: Engin
     throw new Error(`Cannot start the LLM engines:\n${failed.join('\n')}`);
   }
   const profiles = built.map((r) => (r as PromiseFulfilledResult<ModelProfile>).value);
+  const badVoices = profiles.flatMap((profile) => {
+    const problem = profile.engines.tts ? checkVoiceFor(profile.engines)(profile.voice) : null;
+    return problem ? [`  model ${profile.name}: default voice ${JSON.stringify(profile.voice)}: ${problem}`] : [];
+  });
+  if (badVoices.length > 0) {
+    await Promise.allSettled(owned.map((engine) => engine.close?.()));
+    throw new Error(`The default voice does not fit the TTS engine (set "voice" in the profile, or --voice / VOICELIVE_DEFAULT_VOICE):\n${badVoices.join('\n')}`);
+  }
   return new EngineCatalog({ defaultProfile: profiles[0]!, profiles: profiles.slice(1), unknownModel: config.unknownModel, ownedEngines: owned });
 }
 

@@ -3,9 +3,10 @@
  * sample rate (the session resamples to the client's output format). It must stop promptly when
  * `signal` aborts.
  */
+import type { ResolvedVoice, VoiceInput } from './voiceMap.js';
 
 export interface TtsVoiceInfo {
-  /** Local voice id, e.g. "slt". */
+  /** The voice id `synthesize` takes: a local voice ("slt"), or a server's voice name ("alloy", "af_bella"). */
   id: string;
   description: string;
   language: string;
@@ -29,9 +30,12 @@ export interface TtsChunk {
 }
 
 export interface TtsOptions {
-  /** Local voice id (already mapped from OpenAI/Azure names by the voice mapper). */
+  /**
+   * Voice id: a local voice mapped from OpenAI/Azure names by the voice mapper (voiceMap.ts), or,
+   * for engines with `resolveVoice`, what that method returned.
+   */
   voice: string;
-  /** Speaking-rate multiplier, 1 = normal, 0.5..2. */
+  /** Speaking-rate multiplier, 1 = normal; the voice mapper gives 0.5..2, engines clamp to their range. */
   rate: number;
 }
 
@@ -47,6 +51,12 @@ export interface TtsEngine {
   readonly description: string;
   readonly capabilities: TtsCapabilities;
   voices(): TtsVoiceInfo[];
+  /**
+   * Resolves a session voice (string or Azure voice object) and speed to this engine's voice id and
+   * rate, for engines whose voices are not the local flite ones (e.g. a remote TTS server that takes
+   * the client's voice names). Absent: the session uses the flite mapping in voiceMap.ts.
+   */
+  resolveVoice?(voice: VoiceInput, speed: number): ResolvedVoice;
   synthesize(text: string, options: TtsOptions, signal: AbortSignal): AsyncIterable<TtsChunk>;
   close?(): Promise<void>;
 }

@@ -39,8 +39,12 @@ export type VoiceInput = string | AzureVoiceInput;
 export type ResolvedVoice =
   | {
       ok: true;
-      voiceId: LocalVoiceId;
-      /** Speaking-rate multiplier for the engine, within 0.5..2. */
+      /**
+       * The voice id the engine's `synthesize` takes: a {@link LocalVoiceId} from this mapping, or
+       * the client's own voice name for engines that resolve voices themselves (`TtsEngine.resolveVoice`).
+       */
+      voiceId: string;
+      /** Speaking-rate multiplier for the engine, within its range (this mapping: 0.5..2). */
       rate: number;
       /** Human-readable "what was asked → what plays", for logs and session info. */
       description: string;
