@@ -56,13 +56,4 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
 }
 
 /** A small deterministic PRNG (mulberry32), so runs with the same seed stagger the same way. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/util/seededRandom.js';

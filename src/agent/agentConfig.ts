@@ -7,10 +7,8 @@
  * Voice Live / Realtime service accepts); the agent converts the application's audio to and from
  * it (see audioInput.ts and audioOutput.ts).
  */
-import type { Credential } from '../client/credential.js';
-import type { AgentTarget } from '../client/endpoint.js';
+import type { ConnectOptions } from '../client/connect.js';
 import type { SessionUpdate } from '../client/resources.js';
-import type { WebSocketConstructor } from '../client/webTransport.js';
 
 /** Sample rate of the session's PCM16 audio, both directions. */
 export const SESSION_SAMPLE_RATE_HZ = 24_000;
@@ -35,24 +33,13 @@ export interface VoiceAgentFunctionTool {
 /** Turn detection as the session takes it (`server_vad`, `azure_semantic_vad`, …); `null` means manual turns. */
 export type TurnDetectionSetting = NonNullable<SessionUpdate['turn_detection']> | null;
 
-export interface VoiceAgentConfig {
-  /** voicelive (`http://localhost:8080`) or Azure (`https://<resource>.services.ai.azure.com`). */
-  endpoint: string | URL;
-  /** API key, `{ key }`, or a token provider (`{ getToken }`, e.g. `DefaultAzureCredential`). */
-  credential: Credential;
-  /** Model or deployment, e.g. `gpt-realtime`. Give this or `agent`. */
-  model?: string;
-  /** A Foundry agent instead of a model. */
-  agent?: AgentTarget;
-  /** `api-version` query parameter (the client's default when absent; `null` omits it). */
-  apiVersion?: string | null;
-  /** Request path; default `/voice-live/realtime`. */
-  path?: string;
-  /** Extra handshake headers. */
-  headers?: Record<string, string>;
-  /** WebSocket constructor for browsers or tests (the client's default otherwise). */
-  WebSocket?: WebSocketConstructor;
+/**
+ * Where to connect, as the client's `connect()` takes it and the agent passes it on unchanged:
+ * `endpoint`, `credential`, `model` or `agent` (give one), `apiVersion`, `path`, `headers`, `WebSocket`.
+ */
+export type AgentConnectionFields = Pick<ConnectOptions, 'endpoint' | 'credential' | 'model' | 'agent' | 'apiVersion' | 'path' | 'headers' | 'WebSocket'>;
 
+export interface VoiceAgentConfig extends AgentConnectionFields {
   /** System prompt. */
   instructions?: string;
   /** Voice name (`alloy`, `en-US-AvaNeural`, …) or an Azure voice object. */

@@ -3,9 +3,9 @@
  * Listeners run synchronously in emission order; a listener that throws does not stop delivery
  * (its error is rethrown asynchronously, as the client's listeners do).
  */
+import { ListenerRegistry } from '../client/listenerRegistry.js';
+import { waitForEvent } from '../client/waitForEvent.js';
 import type { VoiceAgentEvent, VoiceAgentEventOf, VoiceAgentEventType } from './agentEvents.js';
-
-type Listener = (event: VoiceAgentEvent) => void;
 
 export interface AgentWaitForOptions<E> {
   /** Only an event for which this returns true resolves the wait. */
@@ -16,27 +16,15 @@ export interface AgentWaitForOptions<E> {
   signal?: AbortSignal;
 }
 
-function rethrowLater(error: unknown): void {
-  queueMicrotask(() => {
-    throw error;
-  });
-}
-
 export class AgentEventEmitter {
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new ListenerRegistry<VoiceAgentEvent>();
   private readonly waiters = new Set<(error: Error) => void>();
 
   /** Calls `listener` for each event of `type` (`'*'`: every event). Returns a function that removes it. */
   on<T extends VoiceAgentEventType>(type: T, listener: (event: VoiceAgentEventOf<T>) => void): () => void;
   on(type: '*', listener: (event: VoiceAgentEvent) => void): () => void;
   on(type: string, listener: (event: never) => void): () => void {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
-    const entry = listener as Listener;
-    set.add(entry);
-    return () => {
-      set.delete(entry);
-    };
+    return this.listeners.add(type, listener as (event: VoiceAgentEvent) => void);
   }
 
   /** Like `on`, for the next matching event only. */
@@ -53,52 +41,18 @@ export class AgentEventEmitter {
    * timeout, when the signal aborts, or when the agent closes first.
    */
   waitFor<T extends VoiceAgentEventType>(type: T, options: AgentWaitForOptions<VoiceAgentEventOf<T>> = {}): Promise<VoiceAgentEventOf<T>> {
-    return new Promise((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const cleanup = () => {
-        remove();
-        this.waiters.delete(fail);
-        if (timer !== undefined) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-      };
-      const fail = (error: Error) => {
-        cleanup();
-        reject(error);
-      };
-      const remove = this.on(type, (event) => {
-        let matches: boolean;
-        try {
-          matches = options.predicate ? options.predicate(event) : true;
-        } catch (error) {
-          fail(error as Error);
-          return;
-        }
-        if (!matches) return;
-        cleanup();
-        resolve(event);
-      });
-      const onAbort = () => fail(options.signal?.reason as Error);
-      this.waiters.add(fail);
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort);
-      if (options.timeoutMs !== undefined) {
-        timer = setTimeout(() => fail(new Error(`No '${type}' event within ${options.timeoutMs} ms`)), options.timeoutMs);
-      }
+    return waitForEvent(options, {
+      subscribe: (listener) => this.on(type, listener),
+      watchEnd: (fail) => {
+        this.waiters.add(fail);
+        return () => this.waiters.delete(fail);
+      },
+      timeoutError: (timeoutMs) => new Error(`No '${type}' event within ${timeoutMs} ms`),
     });
   }
 
   protected emit(event: VoiceAgentEvent): void {
-    for (const key of [event.type, '*']) {
-      const set = this.listeners.get(key);
-      if (!set) continue;
-      for (const listener of [...set]) {
-        try {
-          listener(event);
-        } catch (error) {
-          rethrowLater(error);
-        }
-      }
-    }
+    this.listeners.emit(event);
   }
 
   /** Rejects every pending `waitFor` (the agent closed). */

@@ -13,6 +13,7 @@
 import type { AudioBackendId } from './chat/audioDevices.js';
 import { AUDIO_BACKENDS, detectAudioDevices, isAudioBackendId, missingDeviceMessage, toolNames } from './chat/audioDevices.js';
 import { ChatFailure, INTERRUPTED_EXIT_CODE } from './chat/chatFailure.js';
+import type { ChatSessionOptions } from './chat/chatSession.js';
 import { ChatSession, SESSION_SAMPLE_RATE_HZ, defaultTranscriptionModel } from './chat/chatSession.js';
 import { EventLog } from './chat/eventLog.js';
 import { runFileTurn } from './chat/fileTurn.js';
@@ -51,22 +52,15 @@ const DEFAULT_CONNECT_TIMEOUT_S = 15;
 
 type Mode = { kind: 'file'; inputPath: string } | { kind: 'text'; text: string } | { kind: 'live' };
 
-/** Validated settings of one run. */
-export interface ChatSettings {
-  endpoint: string;
-  apiKey: string | undefined;
-  model: string;
-  voice: string | undefined;
-  instructions: string | undefined;
-  transcriptionModel: string | null;
+/** Validated settings of one run; the connection and session fields as {@link ChatSession.open} takes them. */
+export interface ChatSettings
+  extends Pick<ChatSessionOptions, 'endpoint' | 'apiKey' | 'model' | 'voice' | 'instructions' | 'transcriptionModel' | 'textOnly' | 'connectTimeoutMs'> {
   mode: Mode;
   outputPath: string | null;
   logPath: string | null;
-  textOnly: boolean;
   audioTool: AudioBackendId | undefined;
   realTime: boolean;
   timeoutMs: number;
-  connectTimeoutMs: number;
 }
 
 function seconds(value: string | undefined, fallback: number, flag: string): number {

@@ -17,6 +17,7 @@
 import type { CloseInfo } from './errors.js';
 import { ConnectionClosed, ConnectionError, EventTimeoutError } from './errors.js';
 import { EventQueue } from './eventQueue.js';
+import { callEach, ListenerRegistry } from './listenerRegistry.js';
 import type { ServerEvent, ServerEventOf, ServerEventType, SessionObject, UnknownServerEvent } from './events.js';
 import type { RawClientEvent } from './resources.js';
 import {
@@ -28,6 +29,7 @@ import {
   TranscriptionSessionResource,
 } from './resources.js';
 import type { Transport } from './transport.js';
+import { waitForEvent } from './waitForEvent.js';
 
 /** Options for {@link VoiceLiveConnection.waitFor}. */
 export interface WaitForOptions<E> {
@@ -47,16 +49,8 @@ export interface ConnectionSettings {
   closeTimeoutMs: number;
 }
 
-type Listener = (event: ServerEvent) => void;
-
 /** Close codes after which iteration ends quietly: 1000, and 1005 (a close frame without a code). */
 const NORMAL_CLOSE_CODES = new Set([1000, 1005]);
-
-function rethrowLater(error: unknown): void {
-  queueMicrotask(() => {
-    throw error;
-  });
-}
 
 /** A synthetic `error` event for a frame that is not a JSON object with a string `type`. */
 function unreadableFrameEvent(text: string, reason: string): ServerEvent {
@@ -98,7 +92,7 @@ export class VoiceLiveConnection implements AsyncIterable<ServerEvent>, AsyncDis
   readonly closed: Promise<CloseInfo>;
 
   private readonly queue: EventQueue<ServerEvent>;
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new ListenerRegistry<ServerEvent>();
   private readonly sentListeners = new Set<(event: RawClientEvent) => void>();
   private readonly closeWatchers = new Set<(info: CloseInfo) => void>();
   private iterating = false;
@@ -189,13 +183,7 @@ export class VoiceLiveConnection implements AsyncIterable<ServerEvent>, AsyncDis
   on(type: '*', listener: (event: ServerEvent) => void): () => void;
   on(type: string, listener: (event: UnknownServerEvent) => void): () => void;
   on(type: string, listener: (event: never) => void): () => void {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
-    const entry = listener as Listener;
-    set.add(entry);
-    return () => {
-      set.delete(entry);
-    };
+    return this.listeners.add(type, listener as (event: ServerEvent) => void);
   }
 
   /** Calls `listener` with every client event just before it is written (for logs). Returns a remover. */
@@ -216,49 +204,16 @@ export class VoiceLiveConnection implements AsyncIterable<ServerEvent>, AsyncDis
   waitFor(type: '*', options?: WaitForOptions<ServerEvent>): Promise<ServerEvent>;
   waitFor(type: string, options?: WaitForOptions<UnknownServerEvent>): Promise<UnknownServerEvent>;
   waitFor(type: string, options: WaitForOptions<never> = {}): Promise<unknown> {
-    const predicate = options.predicate as ((event: ServerEvent) => boolean) | undefined;
-    return new Promise((resolve, reject) => {
-      if (this.finalClose || this.closing) {
-        reject(new ConnectionClosed(this.finalClose ?? (this.closing as CloseInfo)));
-        return;
-      }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const cleanup = () => {
-        removeListener();
-        this.closeWatchers.delete(onClose);
-        if (timer !== undefined) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-      };
-      const removeListener = this.on(type as '*', (event: ServerEvent) => {
-        let matches: boolean;
-        try {
-          matches = predicate ? predicate(event) : true;
-        } catch (error) {
-          cleanup();
-          reject(error);
-          return;
-        }
-        if (!matches) return;
-        cleanup();
-        resolve(event);
-      });
-      const onClose = (info: CloseInfo) => {
-        cleanup();
-        reject(new ConnectionClosed(info));
-      };
-      this.closeWatchers.add(onClose);
-      const onAbort = () => {
-        cleanup();
-        reject(options.signal?.reason);
-      };
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort);
-      if (options.timeoutMs !== undefined) {
-        timer = setTimeout(() => {
-          cleanup();
-          reject(new EventTimeoutError(type, options.timeoutMs as number));
-        }, options.timeoutMs);
-      }
+    const ended = this.finalClose ?? this.closing;
+    if (ended) return Promise.reject(new ConnectionClosed(ended));
+    return waitForEvent(options as WaitForOptions<ServerEvent>, {
+      subscribe: (listener) => this.on(type as '*', listener),
+      watchEnd: (fail) => {
+        const onClose = (info: CloseInfo) => fail(new ConnectionClosed(info));
+        this.closeWatchers.add(onClose);
+        return () => this.closeWatchers.delete(onClose);
+      },
+      timeoutError: (timeoutMs) => new EventTimeoutError(type, timeoutMs),
     });
   }
 
@@ -332,13 +287,7 @@ export class VoiceLiveConnection implements AsyncIterable<ServerEvent>, AsyncDis
     if (ended) throw new ConnectionClosed(ended, `Cannot send '${event.type}': the connection is closed (code ${ended.code})`);
     if (typeof event?.type !== 'string' || !event.type) throw new TypeError('a client event needs a string "type"');
     const text = JSON.stringify(event);
-    for (const listener of [...this.sentListeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        rethrowLater(error);
-      }
-    }
+    callEach(this.sentListeners, event);
     this.transport.send(text);
   }
 
@@ -347,20 +296,8 @@ export class VoiceLiveConnection implements AsyncIterable<ServerEvent>, AsyncDis
     const event = parseFrame(text);
     if (event.type === 'session.created' && !this.created) this.created = event;
     else if (event.type === 'error' && !this.created) this.lastErrorBeforeSession = event.error?.message ?? null;
-    this.dispatch(this.listeners.get(event.type), event);
-    this.dispatch(this.listeners.get('*'), event);
+    this.listeners.emit(event);
     this.queue.push(event);
-  }
-
-  private dispatch(set: Set<Listener> | undefined, event: ServerEvent): void {
-    if (!set) return;
-    for (const listener of [...set]) {
-      try {
-        listener(event);
-      } catch (error) {
-        rethrowLater(error);
-      }
-    }
   }
 
   private notifyClosing(info: CloseInfo): void {

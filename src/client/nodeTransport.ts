@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { ConnectionError } from './errors.js';
+import { transportOver, untilOpen } from './socketTransport.js';
 import type { Transport, TransportRequest } from './transport.js';
 import { TransportInbox, decodeFrame } from './transport.js';
 import { describeUpgradeRefusal, redactUrl } from './upgradeRefusal.js';
@@ -47,38 +48,17 @@ export function openNodeTransport(request: TransportRequest, signal: AbortSignal
   });
   socket.on('close', (code: number, reason: Buffer) => inbox.close(code, reason.toString()));
 
-  const transport: Transport = {
-    listen: (listener) => inbox.attach(listener),
-    send: (text) => socket.send(text),
-    close: (code, reason) => socket.close(code, reason),
-    terminate: () => socket.terminate(),
-    get bufferedAmount() {
-      return socket.bufferedAmount;
-    },
+  const transport = transportOver(inbox, socket, () => socket.terminate());
+  const discard = () => {
+    socket.removeAllListeners('open');
+    if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
   };
 
-  return new Promise<Transport>((resolve, reject) => {
-    let settled = false;
-    const settle = (error: ConnectionError | null) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      if (error) {
-        socket.removeAllListeners('open');
-        if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
-        reject(error);
-      } else {
-        resolve(transport);
-      }
-    };
-    const onAbort = () => settle(abortError(signal));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort);
-
+  return untilOpen(transport, signal, discard, (settle) => {
     socket.once('open', () => settle(null));
-    // After the socket opened, errors are followed by 'close', which the connection handles.
+    // After the socket opened, errors are followed by 'close', which the connection handles
+    // (settle ignores them then).
     socket.on('error', (error: Error) => {
-      if (settled) return;
       settle(new ConnectionError('network_error', `Could not connect to ${redactUrl(request.url)}: ${error.message}`, { cause: error }));
     });
     socket.once('unexpected-response', (clientRequest, response: IncomingMessage) => {
@@ -89,8 +69,4 @@ export function openNodeTransport(request: TransportRequest, signal: AbortSignal
       });
     });
   });
-}
-
-function abortError(signal: AbortSignal): ConnectionError {
-  return new ConnectionError('aborted', 'Connecting was aborted', { cause: signal.reason });
 }

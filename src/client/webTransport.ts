@@ -7,6 +7,7 @@
  * `network_error` without a status code.
  */
 import { ConnectionError } from './errors.js';
+import { transportOver, untilOpen } from './socketTransport.js';
 import type { Transport, TransportRequest } from './transport.js';
 import { TransportInbox, decodeFrame } from './transport.js';
 import { redactUrl } from './upgradeRefusal.js';
@@ -59,32 +60,12 @@ export function openWebTransport(Ctor: WebSocketConstructor, request: TransportR
   });
   socket.addEventListener('close', (event) => inbox.close(event.code, event.reason));
 
-  const transport: Transport = {
-    listen: (listener) => inbox.attach(listener),
-    send: (text) => socket.send(text),
-    close: (code, reason) => socket.close(code, reason),
-    terminate: () => socket.close(1000, 'terminated'),
-    get bufferedAmount() {
-      return socket.bufferedAmount;
-    },
+  const transport = transportOver(inbox, socket, () => socket.close(1000, 'terminated'));
+  const discard = () => {
+    if (socket.readyState !== CLOSED) socket.close();
   };
 
-  return new Promise<Transport>((resolve, reject) => {
-    let settled = false;
-    const settle = (error: ConnectionError | null) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      if (error) {
-        if (socket.readyState !== CLOSED) socket.close();
-        reject(error);
-      } else {
-        resolve(transport);
-      }
-    };
-    const onAbort = () => settle(new ConnectionError('aborted', 'Connecting was aborted', { cause: signal.reason }));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort);
+  return untilOpen(transport, signal, discard, (settle) => {
     socket.addEventListener('open', () => settle(null));
     const failed = () =>
       settle(

@@ -28,6 +28,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '../../src/util/seededRandom.js';
 
 export interface TinyGgufOptions {
   /** Seed of the weight generator; the same seed writes the same bytes. Default 1. */
@@ -160,18 +161,6 @@ class ByteWriter {
   }
 }
 
-/** Small deterministic PRNG (mulberry32) returning floats in [0, 1). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** IEEE 754 binary16 bits of a float, rounding to nearest (subnormals flushed to signed zero). */
 function toFloat16Bits(value: number): number {
   const f32 = new Float32Array([value]);
@@ -255,7 +244,7 @@ export function writeTinyGguf(path: string, options: TinyGgufOptions = {}): Tiny
   if (!Number.isInteger(headDim) || nHead % nHeadKv !== 0) throw new Error('heads must divide the embedding and each other');
   if (matrixType === 'Q4_0' && (nEmbd % Q4_0_BLOCK !== 0 || nFf % Q4_0_BLOCK !== 0)) throw new Error('Q4_0 rows must be multiples of 32');
 
-  const rand = random(options.seed ?? 1);
+  const rand = seededRandom(options.seed ?? 1);
   const uniform = (scale: number) => (rand() * 2 - 1) * scale;
   const vocab = buildVocabulary(vocabSize);
   const EOS = 2;

@@ -15,8 +15,8 @@ import { ChatFailure } from './chatFailure.js';
 import type { ChatSession } from './chatSession.js';
 import { ReplyTracker } from './replyTracker.js';
 import { ResponseAudio } from './responseAudio.js';
+import { noCompleteReplyFailure, writeAnswerWav } from './turnReply.js';
 import type { SessionAudio } from './wavFiles.js';
-import { writeSessionWav } from './wavFiles.js';
 
 /** Audio per `input_audio_buffer.append`. */
 const CHUNK_MS = 100;
@@ -121,10 +121,7 @@ export async function runFileTurn(session: ChatSession, options: FileTurnOptions
       session,
       timeoutMs: options.timeoutMs,
       signal: options.signal,
-      onTimeout: () => {
-        const lastError = session.lastError ? `; last server error: ${session.lastError}` : '';
-        return new ChatFailure(`no complete reply within ${formatSeconds(options.timeoutMs)} (still waiting for ${tracker.describeWaiting()})${lastError}; raise --timeout or check the server`);
-      },
+      onTimeout: () => noCompleteReplyFailure(session, options.timeoutMs, tracker.describeWaiting()),
     });
   } finally {
     finished = true;
@@ -133,9 +130,5 @@ export async function runFileTurn(session: ChatSession, options: FileTurnOptions
     removeHandler();
   }
   await streaming.catch(() => undefined);
-  if (options.outputPath) {
-    const pcm = answer.pcm;
-    if (pcm.length === 0) throw new ChatFailure(`the reply had no audio to write to ${options.outputPath}`);
-    await writeSessionWav(options.outputPath, pcm, audio.sampleRateHz);
-  }
+  if (options.outputPath) await writeAnswerWav(options.outputPath, answer, audio.sampleRateHz);
 }

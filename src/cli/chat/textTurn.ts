@@ -4,13 +4,13 @@
  * is available (otherwise the printed transcript is the answer).
  */
 import { decodeAudio } from '../../client/index.js';
-import { awaitReply, formatSeconds } from './awaitReply.js';
+import { awaitReply } from './awaitReply.js';
 import { ChatFailure } from './chatFailure.js';
 import type { ChatSession } from './chatSession.js';
 import { ResponseAudio } from './responseAudio.js';
 import type { Speaker } from './speaker.js';
 import type { TranscriptPrinter } from './transcriptPrinter.js';
-import { writeSessionWav } from './wavFiles.js';
+import { noCompleteReplyFailure, writeAnswerWav } from './turnReply.js';
 
 export interface TextTurnOptions {
   text: string;
@@ -58,19 +58,13 @@ export async function runTextTurn(session: ChatSession, options: TextTurnOptions
       session,
       timeoutMs: options.timeoutMs,
       signal: options.signal,
-      onTimeout: () => {
-        const lastError = session.lastError ? `; last server error: ${session.lastError}` : '';
-        const waiting = responseId === null ? 'the response to start' : 'the response to finish';
-        return new ChatFailure(`no complete reply within ${formatSeconds(options.timeoutMs)} (still waiting for ${waiting})${lastError}; raise --timeout or check the server`);
-      },
+      onTimeout: () => noCompleteReplyFailure(session, options.timeoutMs, responseId === null ? 'the response to start' : 'the response to finish'),
     });
   } finally {
     removeHandler();
   }
   if (options.outputPath) {
-    const pcm = answer.pcm;
-    if (pcm.length === 0) throw new ChatFailure(`the reply had no audio to write to ${options.outputPath}`);
-    await writeSessionWav(options.outputPath, pcm, options.sampleRateHz);
+    await writeAnswerWav(options.outputPath, answer, options.sampleRateHz);
   } else if (options.speaker) {
     await options.speaker.finish();
   }

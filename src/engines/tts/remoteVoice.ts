@@ -6,12 +6,7 @@
  * "en-US-AlloyTurboMultilingualNeural", that short name); its SSML `rate` and the OpenAI `speed`
  * multiply as in the flite mapping, but within the engine's own rate range.
  */
-import {
-  azureVoiceShortName,
-  MAX_OPENAI_SPEED,
-  MIN_OPENAI_SPEED,
-  parseProsodyRate,
-} from './voiceMap.js';
+import { azureVoiceRate, azureVoiceShortName, speedRefusal, unsupported as refuse } from './voiceMap.js';
 import type { ResolvedVoice, VoiceInput } from './voiceMap.js';
 
 export interface RemoteVoiceOptions {
@@ -24,16 +19,10 @@ export interface RemoteVoiceOptions {
   maxRate: number;
 }
 
-function refuse(message: string, param: string): ResolvedVoice {
-  return { ok: false, message, param };
-}
-
 /** Resolves a session voice to one of `options.voices` and a rate; see the module comment. */
 export function resolveRemoteVoice(voice: VoiceInput, speed: number, options: RemoteVoiceOptions): ResolvedVoice {
-  if (typeof speed !== 'number' || !Number.isFinite(speed)) return refuse('speed must be a number', 'session.speed');
-  if (speed < MIN_OPENAI_SPEED || speed > MAX_OPENAI_SPEED) {
-    return refuse(`speed ${speed} is out of range; expected ${MIN_OPENAI_SPEED} to ${MAX_OPENAI_SPEED}`, 'session.speed');
-  }
+  const badSpeed = speedRefusal(speed);
+  if (badSpeed) return badSpeed;
   const clamp = (rate: number) => Math.min(options.maxRate, Math.max(options.minRate, rate));
   const offered = options.voices.join(', ');
   const find = (name: string | undefined) =>
@@ -51,18 +40,8 @@ export function resolveRemoteVoice(voice: VoiceInput, speed: number, options: Re
     return refuse('voice must be a string or an object with a "type"', 'session.voice');
   }
 
-  let azureRate = 1;
-  if (voice.rate !== undefined && voice.rate !== null) {
-    const parsed = typeof voice.rate === 'string' || typeof voice.rate === 'number' ? parseProsodyRate(voice.rate) : undefined;
-    if (parsed === undefined) {
-      return refuse(
-        `Unsupported voice rate ${JSON.stringify(voice.rate)}; use x-slow, slow, medium, fast, x-fast, default, ` +
-          `a percentage like "+10%" / "-20%" / "150%", or a multiplier like "1.2"`,
-        'session.voice.rate',
-      );
-    }
-    azureRate = parsed;
-  }
+  const azureRate = azureVoiceRate(voice);
+  if (typeof azureRate !== 'number') return azureRate;
   const name = typeof voice.name === 'string' ? voice.name : undefined;
   let found: string | undefined;
   switch (voice.type) {

@@ -222,8 +222,32 @@ function describe(asked: string, voiceId: LocalVoiceId, rate: number): string {
   return `${asked} → ${LOCAL_VOICE_DESCRIPTIONS[voiceId]}${rateText}`;
 }
 
-function unsupported(message: string, param: string): ResolvedVoice {
+/** A refusal of the session's voice settings, naming the offending field. */
+export function unsupported(message: string, param: string): ResolvedVoice {
   return { ok: false, message, param };
+}
+
+/** The refusal of an OpenAI `speed` that is not a number from {@link MIN_OPENAI_SPEED} to {@link MAX_OPENAI_SPEED}; null when it is one. */
+export function speedRefusal(speed: number): ResolvedVoice | null {
+  if (typeof speed !== 'number' || !Number.isFinite(speed)) return unsupported('speed must be a number', 'session.speed');
+  if (speed < MIN_OPENAI_SPEED || speed > MAX_OPENAI_SPEED) {
+    return unsupported(`speed ${speed} is out of range; expected ${MIN_OPENAI_SPEED} to ${MAX_OPENAI_SPEED}`, 'session.speed');
+  }
+  return null;
+}
+
+/** An Azure voice object's SSML `rate` as a multiplier (1 when absent; see {@link parseProsodyRate}), or the refusal of one that cannot be read. */
+export function azureVoiceRate(voice: AzureVoiceInput): number | ResolvedVoice {
+  if (voice.rate === undefined || voice.rate === null) return 1;
+  const parsed = typeof voice.rate === 'string' || typeof voice.rate === 'number' ? parseProsodyRate(voice.rate) : undefined;
+  if (parsed === undefined) {
+    return unsupported(
+      `Unsupported voice rate ${JSON.stringify(voice.rate)}; use x-slow, slow, medium, fast, x-fast, default, ` +
+        `a percentage like "+10%" / "-20%" / "150%", or a multiplier like "1.2"`,
+      'session.voice.rate',
+    );
+  }
+  return parsed;
 }
 
 /**
@@ -241,15 +265,8 @@ function unsupported(message: string, param: string): ResolvedVoice {
  * the product is clamped to 0.5..2.
  */
 export function resolveVoice(voice: VoiceInput, speedMultiplier = 1): ResolvedVoice {
-  if (typeof speedMultiplier !== 'number' || !Number.isFinite(speedMultiplier)) {
-    return unsupported('speed must be a number', 'session.speed');
-  }
-  if (speedMultiplier < MIN_OPENAI_SPEED || speedMultiplier > MAX_OPENAI_SPEED) {
-    return unsupported(
-      `speed ${speedMultiplier} is out of range; expected ${MIN_OPENAI_SPEED} to ${MAX_OPENAI_SPEED}`,
-      'session.speed',
-    );
-  }
+  const badSpeed = speedRefusal(speedMultiplier);
+  if (badSpeed) return badSpeed;
 
   if (typeof voice === 'string') {
     const entry = lookup('openai', voice) ?? lookup('local', voice);
@@ -268,19 +285,8 @@ export function resolveVoice(voice: VoiceInput, speedMultiplier = 1): ResolvedVo
     return unsupported('voice must be a string or an object with a "type"', 'session.voice');
   }
 
-  let azureRate = 1;
-  if (voice.rate !== undefined && voice.rate !== null) {
-    const parsed =
-      typeof voice.rate === 'string' || typeof voice.rate === 'number' ? parseProsodyRate(voice.rate) : undefined;
-    if (parsed === undefined) {
-      return unsupported(
-        `Unsupported voice rate ${JSON.stringify(voice.rate)}; use x-slow, slow, medium, fast, x-fast, default, ` +
-          `a percentage like "+10%" / "-20%" / "150%", or a multiplier like "1.2"`,
-        'session.voice.rate',
-      );
-    }
-    azureRate = parsed;
-  }
+  const azureRate = azureVoiceRate(voice);
+  if (typeof azureRate !== 'number') return azureRate;
   const rate = clampRate(azureRate * speedMultiplier);
 
   const name = typeof voice.name === 'string' ? voice.name : undefined;
