@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { PocketsphinxAsrEngine } from '../../src/engines/asr/pocketsphinx.js';
 import type { AsrEvent } from '../../src/engines/asr/types.js';
-import { wordErrorRate } from '../../src/util/wer.js';
 import { pocketsphinxSkipReason, testdataDir } from './pocketsphinxAvailability.js';
 import { readPcm16Wav } from './pocketsphinxTestdata.js';
+import { assertTranscriptBelongsTo } from './recognitionCheck.js';
 import { transcribe } from './transcribe.js';
 
 const skip = pocketsphinxSkipReason;
@@ -39,8 +39,7 @@ test('abort mid-utterance ends the events without a final and frees the decoder 
 
   // The same decoder now transcribes another utterance from scratch.
   const next = await transcribe(engine, librivox('0930'));
-  const { wer } = wordErrorRate('he might even have been made amiable himself', next.final.text);
-  assert.ok(wer < 0.5, next.final.text);
+  assertTranscriptBelongsTo('0930', next.final.text);
   assert.ok(next.final.words.every((w) => w.startMs + w.durationMs <= next.final.audioDurationMs));
 });
 

@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { PocketsphinxAsrEngine } from '../../src/engines/asr/pocketsphinx.js';
 import { AsrEngineError } from '../../src/engines/asr/types.js';
-import { wordErrorRate } from '../../src/util/wer.js';
 import { pocketsphinxSkipReason, testdataDir } from './pocketsphinxAvailability.js';
 import { readPcm16Wav } from './pocketsphinxTestdata.js';
+import { assertTranscriptBelongsTo } from './recognitionCheck.js';
 import { transcribe } from './transcribe.js';
 
 test('a crashed decoder thread fails its stream with engine_crashed and is replaced', { skip: pocketsphinxSkipReason }, async () => {
@@ -32,8 +32,7 @@ test('a crashed decoder thread fails its stream with engine_crashed and is repla
 
     // A stream opened right away waits for the replacement decoder and is transcribed normally.
     const run = await transcribe(engine, pcm);
-    const { wer } = wordErrorRate('he might even have been made amiable himself', run.final.text);
-    assert.ok(wer < 0.5, run.final.text);
+    assertTranscriptBelongsTo('0930', run.final.text);
     for (let i = 0; i < 50 && engine.poolStats().decoders !== 1; i++) await sleep(20);
     assert.deepEqual(engine.poolStats(), { decoders: 1, startingDecoders: 0, busyDecoders: 0, waitingStreams: 0 });
   } finally {
