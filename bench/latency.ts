@@ -47,7 +47,7 @@ interface Options {
 
 const USAGE = `usage: node --import tsx bench/latency.ts [--sessions 1,4,8] [--utterances 6] [--json out.json]
        [--chunk-ms 40] [--seed 1] [--no-human] [--no-warmup] [--turn-timeout-ms 20000]
-       [--asr-pool N] [--asr-max-pool N] [--asr-args -name=value,...] [--tts-workers N] [--no-word-timings] [--vad-workers N]`;
+       [--asr-pool N] [--asr-max-pool N] [--asr-args -name=value,...] [--asr-nice N] [--tts-workers N] [--no-word-timings] [--vad-workers N]`;
 
 function parseOptions(argv: string[]): Options {
   const options: Options = {
@@ -119,6 +119,9 @@ function parseOptions(argv: string[]): Options {
               return [key.trim(), setting.trim()];
             }),
         );
+        break;
+      case '--asr-nice':
+        options.engines.asrThreadNiceness = Number(value());
         break;
       case '--tts-workers':
         options.engines.ttsWorkers = positiveInt(flag, value());

@@ -73,7 +73,7 @@ async function createEnginesWith(config: ServerConfig, overrides: EngineOverride
   ]);
   const [tts, asr, vad] = await Promise.all([
     FliteTtsEngine.create({ workerCount: overrides.ttsWorkers, wordTimings: overrides.ttsWordTimings }),
-    PocketsphinxAsrEngine.create({ poolSize: overrides.asrPoolSize, maxPoolSize: overrides.asrMaxPoolSize, decoderArgs: overrides.asrDecoderArgs }),
+    PocketsphinxAsrEngine.create({ poolSize: overrides.asrPoolSize, maxPoolSize: overrides.asrMaxPoolSize, decoderArgs: overrides.asrDecoderArgs, threadNiceness: overrides.asrThreadNiceness }),
     SileroVadEngine.create({ workerCount: overrides.vadWorkers }),
   ]);
   return { llm: await createLlmEngine(config.llm, config), tts, asr, vad, unavailable: {} };

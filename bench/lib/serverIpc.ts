@@ -13,6 +13,8 @@ export interface EngineOverrides {
   asrMaxPoolSize?: number;
   /** Extra pocketsphinx decoder options, e.g. { '-pl_window': '10' }. */
   asrDecoderArgs?: Record<string, string>;
+  /** Scheduling niceness of the ASR decoder threads. */
+  asrThreadNiceness?: number;
   ttsWorkers?: number;
   ttsWordTimings?: boolean;
   vadWorkers?: number;

@@ -44,6 +44,14 @@ export interface PocketsphinxAsrEngineOptions {
   loadTimeoutMs?: number;
   /** Keep pocketsphinx's native log on stderr (default: `VOICELIVE_POCKETSPHINX_LOG=1`). */
   keepNativeLog?: boolean;
+  /**
+   * Scheduling niceness of the decoder threads (Linux; 0 = like the rest of the process, up to 19).
+   * A positive value lets the threads on a turn's critical path (event loop, VAD, TTS) run first
+   * when the cores are busy. Unprivileged processes can only raise it. Default 10: with 8 sessions
+   * on 2 cores it halved the TTS stage's p95 (119–127 → 58–73 ms) and cut speech_stopped → first
+   * audio p95 from 182–275 to 119–180 ms (bench:latency, three alternating runs each).
+   */
+  threadNiceness?: number;
 }
 
 /** Snapshot of the decoder pool, for metrics and tests. */
@@ -68,6 +76,7 @@ interface DecoderWorker {
 }
 
 const DEFAULT_POOL_SIZE = 2;
+const DEFAULT_DECODER_THREAD_NICENESS = 10;
 const DEFAULT_EXTRA_DECODER_IDLE_MS = 60_000;
 const DEFAULT_INTERVAL_MS = 100;
 const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
@@ -151,6 +160,7 @@ export class PocketsphinxAsrEngine implements AsrEngine {
         decoderArgs: { ...DEFAULT_POCKETSPHINX_DECODER_ARGS, ...options.decoderArgs },
         partialIntervalMs: options.partialIntervalMs ?? DEFAULT_INTERVAL_MS,
         keepNativeLog: options.keepNativeLog ?? ['1', 'true', 'yes'].includes(process.env.VOICELIVE_POCKETSPHINX_LOG ?? ''),
+        threadNiceness: options.threadNiceness ?? DEFAULT_DECODER_THREAD_NICENESS,
       },
       poolSize,
       maxPoolSize,

@@ -4,6 +4,7 @@
  * queue `start` for the next stream right after `abort` of the previous one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { setOwnThreadNiceness } from '../../util/threadNiceness.js';
 import {
   loadPocketsphinxLibrary,
   PocketsphinxDecoder,
@@ -22,6 +23,8 @@ export interface PocketsphinxWorkerData {
   partialIntervalMs: number;
   /** Keep pocketsphinx's own log on stderr (it is silenced otherwise). */
   keepNativeLog: boolean;
+  /** Niceness this thread gives itself (0: leave as is). */
+  threadNiceness: number;
   /**
    * One shared cell the main thread sets to 1 to stop the worker: queued messages are skipped, the
    * decoder is freed and the thread exits (no `terminate()` while inside native code).
@@ -84,6 +87,7 @@ function describe(error: unknown): { code: string; message: string } {
 
 let decoder: PocketsphinxDecoder | null = null;
 const loadStartedMs = performance.now();
+if (data.threadNiceness !== 0) setOwnThreadNiceness(data.threadNiceness);
 try {
   const bindings = loadPocketsphinxLibrary(data.libraryNames);
   if (!data.keepNativeLog) bindings.disableLogging();
