@@ -4,6 +4,7 @@
  */
 import { configFromEnv, configFromFile, isLoopback, resolveServerConfig } from '../config/serverConfig.js';
 import type { ServerConfig, ServerConfigInput } from '../config/serverConfig.js';
+import { unreachableEndpointWarnings } from '../config/endpointProbe.js';
 import { createEngineCatalog } from '../engines/registry.js';
 import { createLogger } from '../logger.js';
 import { VoiceLiveServer } from '../server/voiceLiveServer.js';
@@ -51,7 +52,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const logger = createLogger(config.logLevel);
   const catalog = await createEngineCatalog(config, { speech: !flags.textOnly, log: (message, fields) => logger.warn(fields ?? {}, message) });
   const server = new VoiceLiveServer(config, catalog, logger);
-  const address = await server.listen();
+  const [address, endpointWarnings] = await Promise.all([server.listen(), unreachableEndpointWarnings(config)]);
   const scheme = config.tls ? 'wss' : 'ws';
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const lines = [
@@ -59,6 +60,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     ...catalog.describe().map((l) => `  ${l}`),
   ];
   if (catalog.defaultProfile.engines.llm.name === 'scripted') lines.push('  Note: the scripted LLM is a rule-based placeholder, not a language model. See README "Use your own models".');
+  for (const warning of endpointWarnings) lines.push(`  ${warning}`);
   if (config.apiKeys.length === 0) {
     lines.push(
       isLoopback(config.host)

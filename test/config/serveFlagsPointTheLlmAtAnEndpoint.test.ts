@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { FakeOpenAiChatServer, textStream } from '../helpers/fakeOpenAiChatServer.js';
 import { RawClient } from '../helpers/rawClient.js';
@@ -67,4 +69,32 @@ test('`voicelive serve` with half an endpoint pair exits 1 naming both flags', a
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   assert.equal(code, 1);
   assert.match(stderr, /--llm-url and --llm-model must be given together/);
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+test('`voicelive serve` pointed at an endpoint that is down still starts and says so in its banner', async () => {
+  const port = await closedPort();
+  const { child, banner } = await serve(['--llm-url', `http://127.0.0.1:${port}/v1`, '--llm-model', 'llama3.2']);
+  try {
+    assert.match(banner(), new RegExp(`WARNING: the LLM endpoint \\(OpenAI-compatible 127\\.0\\.0\\.1:${port} model llama3\\.2\\) is not reachable \\(ECONNREFUSED\\)`));
+  } finally {
+    child.kill('SIGTERM');
+  }
+});
+
+test('a reachable endpoint gets no warning, whatever status it answers with', async () => {
+  const { child, banner } = await serve(['--llm-url', fake.baseUrl, '--llm-model', 'llama3.2']);
+  try {
+    assert.doesNotMatch(banner(), /not reachable/);
+  } finally {
+    child.kill('SIGTERM');
+  }
 });
