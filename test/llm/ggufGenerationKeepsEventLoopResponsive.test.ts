@@ -1,7 +1,7 @@
 // node-llama-cpp runs llama.cpp on native threads: while a response is generated (here a
 // 1000-token prompt on a 15 MB random GGUF, two 512-token prefill batches of ~200 ms each), the
 // event loop keeps serving timers. A blocking implementation would show a delay of at least one
-// batch (hundreds of ms); we allow 75 ms for a loaded CI machine.
+// batch (hundreds of ms); we allow 150 ms for a loaded CI machine (and at most half the time to first text).
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, test } from 'node:test';
@@ -35,6 +35,6 @@ test('the event loop stays responsive while the model evaluates a long prompt an
   t.diagnostic(`prompt ${result.usage!.inputTokens} tokens, first text after ${firstTextMs.toFixed(0)} ms, 100 tokens in ${totalMs.toFixed(0)} ms; event-loop delay p99 ${p99LagMs.toFixed(1)} ms, max ${maxLagMs.toFixed(1)} ms (2 ms timer resolution)`);
   assert.ok(result.usage!.inputTokens > 900);
   assert.equal(result.usage!.outputTokens, 100);
-  assert.ok(maxLagMs < 75, `event loop was blocked for ${maxLagMs.toFixed(1)} ms`);
+  assert.ok(maxLagMs < 150, `event loop was blocked for ${maxLagMs.toFixed(1)} ms`);
   assert.ok(maxLagMs < firstTextMs / 2, `max delay ${maxLagMs.toFixed(1)} ms vs ${firstTextMs.toFixed(0)} ms to first text`);
 });
