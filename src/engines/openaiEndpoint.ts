@@ -4,6 +4,7 @@
  * and a message that names the host, never the key. Shared by the transcription and speech engines.
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, AzureOpenAI } from 'openai';
+import { networkErrorCodes, serverErrorMessage } from './endpointErrorText.js';
 
 export interface OpenAiEndpointOptions {
   /**
@@ -104,25 +105,6 @@ function withReadableErrorBodies(fetchImpl: typeof fetch): typeof fetch {
   };
 }
 
-const MAX_SERVER_MESSAGE_LENGTH = 300;
-
-function serverErrorMessage(body: string): string {
-  let message = body.trim();
-  try {
-    const json = JSON.parse(body) as Record<string, unknown>;
-    const error = json.error as Record<string, unknown> | string | undefined;
-    const detail = json.detail;
-    if (typeof error === 'object' && error !== null && typeof error.message === 'string') message = error.message;
-    else if (typeof error === 'string') message = error;
-    else if (typeof detail === 'string') message = detail;
-    else if (Array.isArray(detail)) message = detail.map((d) => (typeof d === 'object' && d !== null && 'msg' in d ? String(d.msg) : JSON.stringify(d))).join('; ');
-    else if (typeof json.message === 'string') message = json.message;
-  } catch {
-    // Not JSON: the text itself.
-  }
-  return message.length > MAX_SERVER_MESSAGE_LENGTH ? `${message.slice(0, MAX_SERVER_MESSAGE_LENGTH)}…` : message;
-}
-
 /** What the engine was doing, for the message: "transcription request to localhost:8000". */
 export interface FailureContext {
   /** e.g. "transcription", "speech". */
@@ -173,12 +155,9 @@ function serverSaid(error: APIError): string {
 
 /** "ECONNREFUSED", "ENOTFOUND", … from the fetch error's cause chain, else its message. */
 function connectionCause(error: Error): string {
-  let cause: unknown = error.cause;
-  for (let depth = 0; depth < 4 && cause instanceof Error; depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
-    if (cause.cause === undefined) return cause.message;
-    cause = cause.cause;
-  }
-  return error.message;
+  const code = networkErrorCodes(error.cause).find((c) => /^E[A-Z]+$/.test(c));
+  if (code) return code;
+  let innermost: Error = error;
+  while (innermost.cause instanceof Error) innermost = innermost.cause;
+  return innermost.message;
 }

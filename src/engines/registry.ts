@@ -17,7 +17,7 @@ import { ScriptedLlmEngine } from './llm/scripted.js';
 import type { LlmEngine } from './llm/types.js';
 import type { TtsEngine } from './tts/types.js';
 import type { VadEngine } from './vad/types.js';
-import { checkVoiceFor } from '../session/speechOutput.js';
+import { checkVoiceFor } from './tts/engineVoice.js';
 
 export interface EngineSelection {
   /** Load the speech engines (TTS, ASR, VAD). False builds a text-only server (fast start for tests). */

@@ -8,7 +8,8 @@ import type { ServerConfig } from '../config/serverConfig.js';
 import type { ProfileChoice } from '../engines/engineCatalog.js';
 import type { ServerEvent } from '../protocol/serverEvents.js';
 import { RealtimeSession } from '../session/realtimeSession.js';
-import { createSpeechRendererFactory, checkVoiceFor, createTextSegmenter } from '../session/speechOutput.js';
+import { checkVoiceFor } from '../engines/tts/engineVoice.js';
+import { createSpeechRendererFactory, createTextSegmenter } from '../session/speechOutput.js';
 import { attachSpeechInput } from '../session/speechInput.js';
 import type { RealtimeRoute } from './routes.js';
 

@@ -11,33 +11,11 @@ import type { Voice } from '../protocol/session.js';
 import type { TextSegmenter } from './responseRunner.js';
 import type { SpeechChunk, SpeechRendererFactory } from './speechRenderer.js';
 import { SentenceSplitter } from '../engines/tts/sentenceSplitter.js';
-import { resolveVoice } from '../engines/tts/voiceMap.js';
-import type { ResolvedVoice, VoiceInput } from '../engines/tts/voiceMap.js';
+import { resolveEngineVoice } from '../engines/tts/engineVoice.js';
+import type { VoiceInput } from '../engines/tts/voiceMap.js';
 
 export function createTextSegmenter(): TextSegmenter {
   return new SentenceSplitter();
-}
-
-/**
- * The session voice as the engine takes it: through the engine's own `resolveVoice` when it has one
- * (remote engines take the client's voice names), else through the flite mapping.
- */
-function resolveVoiceFor(engines: EngineSet, voice: Voice, speed?: number): ResolvedVoice {
-  const input = voice as VoiceInput;
-  if (engines.tts?.resolveVoice) return engines.tts.resolveVoice(input, speed ?? 1);
-  return resolveVoice(input, speed);
-}
-
-/** Voice validation for session.update / response.create: an error message, or null when usable. */
-export function checkVoiceFor(engines: EngineSet): (voice: Voice) => string | null {
-  return (voice) => {
-    const resolved = resolveVoiceFor(engines, voice);
-    if (!resolved.ok) return resolved.message;
-    if (engines.tts && !engines.tts.resolveVoice && !engines.tts.voices().some((v) => v.id === resolved.voiceId)) {
-      return `Voice maps to local voice '${resolved.voiceId}', which the ${engines.tts.name} engine does not have.`;
-    }
-    return null;
-  };
 }
 
 export function createSpeechRendererFactory(engines: EngineSet): SpeechRendererFactory {
@@ -45,7 +23,7 @@ export function createSpeechRendererFactory(engines: EngineSet): SpeechRendererF
     const tts = engines.tts;
     if (!tts) return { ok: false, reason: engines.unavailable.tts ?? 'no text-to-speech engine is configured' };
     if (!isResamplerLoaded()) return { ok: false, reason: 'the audio resampler is not loaded' };
-    const resolved = resolveVoiceFor(engines, voice, speed);
+    const resolved = resolveEngineVoice(engines, voice as VoiceInput, speed);
     if (!resolved.ok) return { ok: false, reason: resolved.message };
     const format = outputAudioFormat(formatId);
     const chunkSamples = Math.round(format.sampleRateHz / 10);

@@ -12,7 +12,8 @@ import type { EngineSet } from '../../src/engines/engineSet.js';
 import { ScriptedLlmEngine } from '../../src/engines/llm/scripted.js';
 import { OpenAiSpeechTtsEngine } from '../../src/engines/tts/openaiSpeech.js';
 import type { ResolvedVoice } from '../../src/engines/tts/voiceMap.js';
-import { checkVoiceFor, createSpeechRendererFactory } from '../../src/session/speechOutput.js';
+import { checkVoiceFor } from '../../src/engines/tts/engineVoice.js';
+import { createSpeechRendererFactory } from '../../src/session/speechOutput.js';
 import { FakeOpenAiAudioServer, pcm16LeBytes, tonePcm16 } from '../helpers/fakeOpenAiAudioServer.js';
 
 let server: FakeOpenAiAudioServer;

@@ -30,6 +30,7 @@
  *    session falls back to its own estimate; no exact-looking numbers are invented here.
  */
 import { APIError, AzureOpenAI, OpenAI } from 'openai';
+import { serverErrorMessage } from '../endpointErrorText.js';
 import { ChatStreamDecoder } from './openaiChatStream.js';
 import {
   firstTokenTimeoutError,
@@ -38,7 +39,6 @@ import {
   notAnEventStreamError,
   redact,
   requestError,
-  serverMessage,
   stalledError,
   streamErrorEvent,
 } from './openaiChatErrors.js';
@@ -390,7 +390,7 @@ export class OpenAiChatLlmEngine implements LlmEngine {
   /** True when the error names a parameter we can do without; updates what is sent from now on. */
   private shedRejectedParameter(error: unknown, body: Record<string, unknown>): boolean {
     if (!(error instanceof APIError) || (error.status !== 400 && error.status !== 422)) return false;
-    const said = `${serverMessage(this.errorBodies.get(error.headers as Headers))} ${error.message} ${typeof error.param === 'string' ? error.param : ''}`;
+    const said = `${serverErrorMessage(this.errorBodies.get(error.headers as Headers))} ${error.message} ${typeof error.param === 'string' ? error.param : ''}`;
     const names = (param: string) => param in body && new RegExp(`\\b${param}\\b`).test(said);
     let shed: string | null = null;
     if (names('stream_options')) {

@@ -19,6 +19,7 @@
  *   llm_stream_error         the server reported an error inside the stream
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { clip, networkErrorCodes, serverErrorMessage } from '../endpointErrorText.js';
 import { LlmEngineError } from './types.js';
 
 export interface ChatErrorContext {
@@ -33,8 +34,6 @@ export interface ChatErrorContext {
   idleTimeoutMs: number;
 }
 
-const maxServerMessageChars = 300;
-
 export function redact(text: string, secrets: string[]): string {
   let out = text;
   for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join('[redacted]');
@@ -45,48 +44,8 @@ function make(ctx: ChatErrorContext, code: string, message: string): LlmEngineEr
   return new LlmEngineError(redact(message, ctx.secrets), code);
 }
 
-function clip(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > maxServerMessageChars ? `${oneLine.slice(0, maxServerMessageChars)}…` : oneLine;
-}
-
-/** The server's own words from an error body: OpenAI `{error:{message}}`, vLLM `{message}`, FastAPI `{detail}`, `{error:"…"}` or text. */
-export function serverMessage(body: string | undefined): string {
-  if (!body) return '';
-  try {
-    const json = JSON.parse(body) as unknown;
-    if (json && typeof json === 'object') {
-      const o = json as Record<string, unknown>;
-      const error = o.error;
-      if (typeof error === 'string') return clip(error);
-      if (error && typeof error === 'object' && typeof (error as Record<string, unknown>).message === 'string') return clip((error as { message: string }).message);
-      if (typeof o.message === 'string') return clip(o.message);
-      if (typeof o.detail === 'string') return clip(o.detail);
-      if (o.detail !== undefined) return clip(JSON.stringify(o.detail));
-    }
-    return clip(body);
-  } catch {
-    // HTML error pages from proxies say nothing useful beyond their title.
-    const title = body.match(/<title>([^<]*)<\/title>/i);
-    return clip(title ? title[1]! : body);
-  }
-}
-
-function causeCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    const errors = (current as { errors?: unknown }).errors;
-    if (Array.isArray(errors)) for (const e of errors) if (e && typeof (e as { code?: unknown }).code === 'string') codes.push((e as { code: string }).code);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return codes;
-}
-
 function connectionReason(error: unknown): string {
-  const codes = causeCodes(error);
+  const codes = networkErrorCodes(error);
   const has = (...names: string[]) => codes.some((c) => names.includes(c));
   if (has('ECONNREFUSED')) return 'connection refused: is the server running and the port right?';
   if (has('ENOTFOUND', 'EAI_AGAIN')) return 'host not found';
@@ -119,12 +78,12 @@ export function interruptedError(ctx: ChatErrorContext, detail: string): LlmEngi
 }
 
 export function streamErrorEvent(ctx: ChatErrorContext, data: string): LlmEngineError {
-  const said = serverMessage(data);
+  const said = serverErrorMessage(data);
   return make(ctx, 'llm_stream_error', `LLM endpoint ${ctx.host} reported an error during the reply${said ? `: ${said}` : ''}`);
 }
 
 export function statusError(ctx: ChatErrorContext, status: number, body: string | undefined): LlmEngineError {
-  const said = serverMessage(body);
+  const said = serverErrorMessage(body);
   const suffix = said ? ` Server said: ${said}` : '';
   if (status === 401 || status === 403) {
     return make(ctx, 'llm_auth_failed', `LLM endpoint ${ctx.host} refused the credentials (HTTP ${status}); check the API key or token.${suffix}`);
