@@ -7,7 +7,6 @@
 import { encodeFromPcm16, outputAudioFormat } from '../audio/audioFormat.js';
 import { StreamingResampler, isResamplerLoaded } from '../audio/resampler.js';
 import type { EngineSet } from '../engines/engineSet.js';
-import type { Voice } from '../protocol/session.js';
 import type { TextSegmenter } from './responseRunner.js';
 import type { SpeechChunk, SpeechRendererFactory } from './speechRenderer.js';
 import { SentenceSplitter } from '../engines/tts/sentenceSplitter.js';
